@@ -1,0 +1,63 @@
+"""One root exception with named subclasses, so callers map errors by kind, not text.
+
+The web layer turns each kind into one HTTP status in one place and the CLI into one
+exit code; nothing else inspects messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class OwnergraphError(Exception):
+    """Root of every error ownergraph raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, located by a path such as ``artifacts[3].owner``."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+    def as_dict(self) -> dict:
+        return {"path": self.path, "message": self.message}
+
+
+class ValidationFailed(OwnergraphError):
+    """Input was rejected; carries every problem found, not only the first."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("; ".join(str(p) for p in self.problems) or "invalid input")
+
+
+class NotFound(OwnergraphError):
+    """An artifact, version, person or team id that the graph does not hold."""
+
+
+class BadParameter(OwnergraphError):
+    """A request parameter (depth, version, date ...) that cannot be used."""
+
+    def __init__(self, name: str, message: str):
+        self.name = name
+        super().__init__(f"{name}: {message}")
+
+
+class PermissionDenied(OwnergraphError):
+    """The caller may not do this (also: a write attempted through a read-only path)."""
+
+
+class StoreUnavailable(OwnergraphError):
+    """The graph database cannot be reached or started."""
+
+
+class AuditChainBroken(OwnergraphError):
+    """An audit event's stored content no longer matches its hash or its predecessor."""
+
+    def __init__(self, seq: int, message: str):
+        self.seq = seq
+        super().__init__(f"audit event {seq}: {message}")

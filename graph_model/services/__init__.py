@@ -1,0 +1,1 @@
+"""Services: the questions ownergraph answers and the one write path, over any GraphStore."""

@@ -1,0 +1,81 @@
+"""The single write path: validate, plan, write and audit in one unit.
+
+Every source of change (manifest, API, later lineage feeds) reduces to a planner that
+reads current state and returns the statements and the ``Change`` records. This module
+adds the audit events to the same unit, so a change and its record land together or
+not at all, and a planner that finds nothing to change writes nothing (no-op changes
+are not logged, which is what makes ingestion idempotent).
+"""
+
+from __future__ import annotations
+
+import getpass
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ..store.base import GraphStore, Plan, Reader, Statement
+from . import audit
+
+
+@dataclass
+class ChangePlan:
+    statements: list[Statement] = field(default_factory=list)
+    changes: list[audit.Change] = field(default_factory=list)
+
+
+@dataclass
+class WriteSummary:
+    """What a write did: counts of changes by action, and the audit events appended."""
+
+    counts: dict[str, int]
+    events: int
+    first_seq: int | None = None
+    last_seq: int | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.events > 0
+
+    def as_dict(self) -> dict:
+        return {"changed": self.changed, "counts": self.counts, "audit_events": self.events,
+                "first_seq": self.first_seq, "last_seq": self.last_seq}
+
+
+def default_actor() -> str:
+    """The OS user, until authentication exists."""
+    try:
+        return getpass.getuser()
+    except Exception:  # no user database entry (containers)
+        return "unknown"
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def apply(store: GraphStore, planner: Callable[[Reader, int], ChangePlan], *,
+          actor: str | None = None, reason: str | None = None, at: int | None = None) -> WriteSummary:
+    """Plan and apply one change with its audit events, atomically.
+
+    Args:
+        planner: reads current state and returns what to write; it receives the reader
+            and the change time, must not have side effects (it may run again on a
+            conflict) and raises ``ValidationFailed`` to reject the change whole.
+    """
+    actor = actor or default_actor()
+    at = now_ms() if at is None else at
+
+    def unit(reader: Reader) -> Plan:
+        cp = planner(reader, at)
+        counts: dict[str, int] = {}
+        for ch in cp.changes:
+            counts[ch.action] = counts.get(ch.action, 0) + 1
+        if not cp.changes:
+            return Plan([], WriteSummary(counts, 0))
+        head = reader("audit_head")[0]
+        events = audit.chain_events(head, cp.changes, actor, reason, at)
+        summary = WriteSummary(counts, len(events), events[0]["seq"], events[-1]["seq"])
+        return Plan(cp.statements + audit.append_statements(events), summary)
+
+    return store.write_unit(unit)

