@@ -1,0 +1,71 @@
+"""JSON API under ``/api/v1`` (and ``/healthz``): parse, call a service, return JSON."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+
+from graph_model.errors import BadParameter, StoreUnavailable
+from graph_model.ingest import manifest as manifest_ingest
+from graph_model.ingest import parse
+from graph_model.services import artifacts
+
+from .openapi import openapi_document
+from .storage import get_store
+
+bp = Blueprint("api", __name__)
+
+
+def _actor() -> str:
+    """Who made an API change, until authentication exists: the caller's address."""
+    return f"api@{request.remote_addr or 'unknown'}"
+
+
+def int_arg(name: str, default: int) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise BadParameter(name, f"{raw!r} is not an integer") from None
+
+
+def required_arg(name: str) -> str:
+    value = (request.args.get(name) or "").strip()
+    if not value:
+        raise BadParameter(name, "is required")
+    return value
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        store = get_store()
+        store.ping()
+    except StoreUnavailable as e:
+        return jsonify({"status": "unavailable", "error": str(e)}), 503
+    return jsonify({"status": "ok", "store": store.backend})
+
+
+@bp.get("/api/v1/openapi.json")
+def openapi():
+    return jsonify(openapi_document())
+
+
+@bp.post("/api/v1/manifest")
+def post_manifest():
+    text = request.get_data(as_text=True)
+    m = parse.load_text(text, "body")
+    summary = manifest_ingest.ingest(get_store(), m, actor=_actor())
+    return jsonify(summary.as_dict())
+
+
+@bp.get("/api/v1/artifacts/search")
+def search():
+    q = request.args.get("q", "")
+    return jsonify({"q": q, "results": artifacts.search(get_store(), q, int_arg("limit", 20))})
+
+
+@bp.get("/api/v1/artifact")
+def artifact():
+    return jsonify(artifacts.show(get_store(), required_arg("uid")))

@@ -1,0 +1,72 @@
+"""The OpenAPI 3.1 document of the JSON API; request schemas come from the pydantic models."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from graph_model import __version__
+from graph_model.schema import Manifest
+
+_PROBLEMS = {"type": "object", "properties": {
+    "error": {"type": "string"},
+    "problems": {"type": "array", "items": {"type": "object", "properties": {
+        "path": {"type": "string"}, "message": {"type": "string"}}, "required": ["path", "message"]}}}}
+_ERROR = {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]}
+
+
+def _resp(description: str, schema: dict | None = None) -> dict:
+    out: dict = {"description": description}
+    if schema is not None:
+        out["content"] = {"application/json": {"schema": schema}}
+    return out
+
+
+def _q(name: str, description: str, required: bool = False, type_: str = "string") -> dict:
+    return {"name": name, "in": "query", "required": required, "description": description,
+            "schema": {"type": type_}}
+
+
+@lru_cache(maxsize=1)
+def openapi_document() -> dict:
+    manifest_schema = Manifest.model_json_schema(ref_template="#/components/schemas/{model}")
+    components = manifest_schema.pop("$defs", {})
+    components["Manifest"] = manifest_schema
+    components["Problems"] = _PROBLEMS
+    components["Error"] = _ERROR
+    problems = {"$ref": "#/components/schemas/Problems"}
+    error = {"$ref": "#/components/schemas/Error"}
+    unavailable = _resp("the graph store is unreachable", error)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "ownergraph", "version": __version__,
+                 "description": "Lineage and ownership of ML artifacts: who owns what, whom to page."},
+        "paths": {
+            "/healthz": {"get": {"summary": "Liveness and store reachability", "responses": {
+                "200": _resp("ok", {"type": "object", "properties": {
+                    "status": {"const": "ok"}, "store": {"enum": ["falkordb", "neo4j"]}}}),
+                "503": unavailable}}},
+            "/api/v1/manifest": {"post": {
+                "summary": "Ingest a catalog manifest (JSON or YAML) through the audited write path",
+                "requestBody": {"required": True, "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Manifest"}},
+                    "application/yaml": {"schema": {"$ref": "#/components/schemas/Manifest"}}}},
+                "responses": {
+                    "200": _resp("what changed", {"type": "object", "properties": {
+                        "changed": {"type": "boolean"}, "counts": {"type": "object"},
+                        "audit_events": {"type": "integer"}}}),
+                    "400": _resp("every problem of the manifest, each with its path", problems),
+                    "503": unavailable}}},
+            "/api/v1/artifacts/search": {"get": {
+                "summary": "Search artifacts by uid, owner or team",
+                "parameters": [_q("q", "text to find (case-insensitive)", True),
+                               _q("limit", "at most this many results (1-200)", type_="integer")],
+                "responses": {"200": _resp("matching artifacts"), "400": _resp("bad parameter", problems),
+                              "503": unavailable}}},
+            "/api/v1/artifact": {"get": {
+                "summary": "One artifact: owners, team and escalation, versions, lineage, links",
+                "parameters": [_q("uid", "artifact uid, namespace/name", True)],
+                "responses": {"200": _resp("the artifact"), "400": _resp("bad parameter", problems),
+                              "404": _resp("unknown uid", error), "503": unavailable}}},
+        },
+        "components": {"schemas": components},
+    }

@@ -1,0 +1,88 @@
+"""Looking artifacts up: the full card (``show``) and search.
+
+``show`` is what ``ownergraph show --json`` prints and ``GET /api/v1/artifact`` returns,
+so both stay one implementation.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..errors import BadParameter, NotFound
+from ..schema import from_epoch_ms
+from ..store.base import GraphStore
+
+SEARCH_LIMIT_MAX = 200
+
+
+def _json(text: str | None) -> Any:
+    return json.loads(text) if text else {}
+
+
+def _person(row: dict) -> dict:
+    return {"id": row["id"], "name": row.get("name"), "email": row.get("email"),
+            "active": row.get("active") is not False}
+
+
+def people(store: GraphStore, ids: list[str]) -> dict[str, dict]:
+    """People by id, keeping unknown ids out (callers decide what a gap means)."""
+    if not ids:
+        return {}
+    return {r["id"]: _person(r) for r in store.read("people_by_ids", ids=sorted(set(ids)))}
+
+
+def show(store: GraphStore, uid: str) -> dict:
+    """An artifact's card: owners, team and escalation, versions, lineage, links.
+
+    Raises:
+        NotFound: no artifact has this uid.
+    """
+    rows = store.read("artifact_detail", uid=uid)
+    if not rows:
+        raise NotFound(f"unknown artifact {uid!r}")
+    a = rows[0]
+    owners = [o for o in a["owners"] if o.get("id")]
+    primary = next((o for o in owners if o["role"] == "primary"), None)
+    stewards = sorted((o for o in owners if o["role"] == "steward"), key=lambda o: o["id"])
+    team_row = next((t for t in a["teams"] if t.get("id")), None)
+    team = None
+    if team_row:
+        by_id = people(store, team_row.get("escalation") or [])
+        team = {"id": team_row["id"], "name": team_row["name"],
+                "escalation": [by_id.get(pid, {"id": pid, "name": None, "email": None, "active": False})
+                               for pid in team_row.get("escalation") or []]}
+    versions = [
+        {"uid": v["uid"], "version": v["version"], "created_at": from_epoch_ms(v["created_at"]),
+         "commit": ({"sha": v["commit"], "author": v["author"], "time": from_epoch_ms(v["commit_time"]),
+                     "message": v["commit_message"]} if v["commit"] else None),
+         "run": {"id": v["run"], "status": v["run_status"]} if v["run"] else None}
+        for v in store.read("artifact_versions", uid=uid)
+    ]
+    latest = versions[0]["uid"] if versions else None
+    return {
+        "uid": a["uid"], "kind": a["kind"], "namespace": a["namespace"], "name": a["name"],
+        "description": a["description"], "tags": a["tags"] or [], "links": _json(a["links"]),
+        "owner": _person(primary) | {"since": from_epoch_ms(primary.get("since"))} if primary else None,
+        "stewards": [_person(s) | {"since": from_epoch_ms(s.get("since"))} for s in stewards],
+        "team": team,
+        "versions": versions,
+        "latest_version": latest,
+        "parents": store.read("version_parents", uid=latest) if latest else [],
+        "children": store.read("version_children", uid=latest) if latest else [],
+    }
+
+
+def search(store: GraphStore, q: str, limit: int = 20) -> list[dict]:
+    """Artifacts whose uid, owner or team matches ``q`` (case-insensitive substring)."""
+    q = (q or "").strip().lower()
+    if not q:
+        raise BadParameter("q", "search text is empty")
+    if not 1 <= limit <= SEARCH_LIMIT_MAX:
+        raise BadParameter("limit", f"must be between 1 and {SEARCH_LIMIT_MAX}")
+    matched: dict[str, list[str]] = {}
+    for row in store.read("search_artifacts", q=q, limit=limit):
+        matched.setdefault(row["uid"], []).append(row["matched"])
+    uids = sorted(matched, key=lambda u: ("uid" not in matched[u], u))[:limit]
+    rows = {r["uid"]: r for r in store.read("artifact_summaries", uids=uids)}
+    return [rows[u] | {"matched": sorted(set(matched[u]))} for u in uids if u in rows]
