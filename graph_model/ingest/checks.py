@@ -28,8 +28,8 @@ def _duplicates(items: list[str], path: str, what: str) -> list[Problem]:
 def check_manifest(m: Manifest, st: State, reader: Reader) -> list[Problem]:
     people = {p.id for p in m.people} | set(st.people)
     teams = {t.id for t in m.teams} | set(st.teams)
-    problems = _duplicates([p.id for p in m.people], "people", "person id")
-    problems += _duplicates([t.id for t in m.teams], "teams", "team id")
+    problems = _duplicates([p.id for p in m.people], "people", "id")
+    problems += _duplicates([t.id for t in m.teams], "teams", "id")
     problems += _duplicates([a.uid for a in m.artifacts], "artifacts", "uid")
 
     def person(path: str, pid: str) -> None:

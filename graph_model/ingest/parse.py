@@ -72,7 +72,28 @@ def validate(data: Any) -> Manifest:
             if err["type"] == "extra_forbidden":
                 msg = "unknown field"
             problems.append(Problem(format_loc(err["loc"]), msg))
-        raise ValidationFailed(problems) from e
+        raise ValidationFailed(problems + raw_duplicates(data)) from e
+
+
+def raw_duplicates(data: dict) -> list[Problem]:
+    """Duplicate keys, found on the raw data so they are reported alongside type errors
+    (when the types are right, the reference checks report them instead)."""
+    problems = []
+    for section, key in (("people", "id"), ("teams", "id"), ("artifacts", "uid")):
+        items = data.get(section)
+        if not isinstance(items, list):
+            continue
+        seen: dict = {}
+        for i, item in enumerate(items):
+            value = item.get(key) if isinstance(item, dict) else None
+            if not isinstance(value, str):
+                continue
+            if value in seen:
+                problems.append(Problem(f"{section}[{i}]", f"duplicate {key} {value!r} "
+                                                           f"(first at {section}[{seen[value]}])"))
+            else:
+                seen[value] = i
+    return problems
 
 
 def load_text(text: str, source: str = "manifest") -> Manifest:

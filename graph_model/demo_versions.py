@@ -1,0 +1,158 @@
+"""Version-level pieces of the demo organisation: time, lineage picks, provenance maps.
+
+Times are handled as whole-minute *ages* before ``now`` rather than datetimes: the
+generator only ever needs "older than" comparisons and offsets, integers make them
+cheap (100k artifacts must generate in seconds), and every timestamp stays relative
+to ``now`` so the demo's "recent change" is recent whatever day it runs.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+from .demo_names import METRICS
+
+DAY = 1440  # minutes
+HOUR = 60
+
+
+class Clock:
+    """Turns ages (minutes before ``now``) into ISO-8601 UTC text.
+
+    Formatting is cached: the same ages recur (daily versions share hours) and
+    ``strftime`` would otherwise dominate generation time.
+    """
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self._iso: dict[int, str] = {}
+
+    def iso(self, age: int) -> str:
+        text = self._iso.get(age)
+        if text is None:
+            text = (self.now - timedelta(minutes=age)).strftime("%Y-%m-%dT%H:%M:%SZ")
+            self._iso[age] = text
+        return text
+
+    def date(self, age: int) -> str:
+        return self.iso(age)[:10]
+
+
+class Ref:
+    """What later artifacts need to know of an earlier one to point at its versions.
+
+    Only these small records are kept while a domain is generated (and for the
+    shared core, for the whole run), never the artifact dicts themselves, so that
+    streaming a million artifacts holds one domain at a time.
+    """
+
+    __slots__ = ("uid", "names", "ages", "noun")
+
+    def __init__(self, uid: str, names: list[str], ages: list[int], noun: str = "") -> None:
+        self.uid = uid
+        self.names = names   # oldest first
+        self.ages = ages     # strictly decreasing: oldest (largest age) first
+        self.noun = noun
+
+    def pick(self, age: int) -> int:
+        """Index of the newest version at least ``age`` minutes old, or -1."""
+        ages = self.ages
+        for j in range(len(ages) - 1, -1, -1):
+            if ages[j] >= age:
+                return j
+        return -1
+
+    def link(self, age: int, relation: str, gap: int = 1, cap: int | None = None) -> dict | None:
+        """A derived_from entry for a version created ``age`` minutes ago: the newest
+        upstream version created at least ``gap`` minutes before it (capped at index
+        ``cap``); None when the upstream has no version that old."""
+        j = self.pick(age + gap)
+        if j < 0:
+            return None
+        if cap is not None and j > cap:
+            j = cap
+        return {"uid": f"{self.uid}@{self.names[j]}", "relation": relation}
+
+
+def after(rng: random.Random, age: int, lo: int, hi: int) -> int:
+    """The age of a moment lo..hi minutes after ``age``, never in the future."""
+    later = age - rng.randint(lo, hi)
+    return later if later >= 0 else age // 2
+
+
+def dated(clock: Clock, latest: int, n: int, cadence_days: int) -> tuple[list[str], list[int]]:
+    """n snapshots, one every ``cadence_days``, named by their UTC date (oldest first).
+
+    Exact whole-day spacing keeps the date names unique.
+    """
+    ages = [latest + k * cadence_days * DAY for k in range(n - 1, -1, -1)]
+    return [clock.date(a) for a in ages], ages
+
+
+def spaced(rng: random.Random, latest: int, n: int, lo: int, hi: int,
+           fmt: str = "v{}") -> tuple[list[str], list[int]]:
+    """n versions lo..hi minutes apart, named ``fmt.format(1..n)`` (oldest first)."""
+    ages = [latest]
+    for _ in range(n - 1):
+        ages.append(ages[-1] + rng.randint(lo, hi))
+    ages.reverse()
+    return [fmt.format(k + 1) for k in range(n)], ages
+
+
+def hyperparameters(rng: random.Random, algorithm: str) -> dict:
+    """Plausible training settings for one model version."""
+    lr = round(10 ** rng.uniform(-3.0, -0.7), 5)
+    if algorithm in ("xgboost", "lightgbm"):
+        return {"algorithm": algorithm, "learning_rate": lr, "max_depth": rng.randint(3, 10),
+                "n_estimators": rng.randrange(100, 2001, 50), "subsample": round(rng.uniform(0.6, 1.0), 2)}
+    if algorithm == "pytorch-mlp":
+        return {"algorithm": algorithm, "learning_rate": lr, "batch_size": rng.choice((256, 512, 1024, 2048)),
+                "epochs": rng.randint(5, 40), "dropout": round(rng.uniform(0.0, 0.5), 2)}
+    return {"algorithm": algorithm, "C": round(10 ** rng.uniform(-2, 1), 4), "penalty": "l2",
+            "max_iter": rng.randrange(200, 1001, 100)}
+
+
+_METRIC_BASE = {
+    "auc": (0.78, 0.95), "precision": (0.55, 0.9), "recall": (0.5, 0.85), "logloss": (0.15, 0.45),
+    "ndcg_at_10": (0.35, 0.7), "mrr": (0.3, 0.65), "mae": (1.5, 9.0), "rmse": (2.5, 14.0),
+    "mape": (0.06, 0.25),
+}
+
+
+def quality(rng: random.Random, family: str) -> dict[str, float]:
+    """A model's baseline metric values; its versions drift around them."""
+    return {m: rng.uniform(*_METRIC_BASE[m]) for m in METRICS[family]}
+
+
+def scores(rng: random.Random, base: dict[str, float], spread: float = 0.03) -> dict:
+    """One version's metrics: the baseline moved by a shared random drift."""
+    drift = 1.0 + rng.uniform(-spread, spread)
+    out = {}
+    for name, value in base.items():
+        v = value * drift
+        out[name] = round(min(v, 0.999) if name in ("auc", "precision", "recall", "ndcg_at_10", "mrr") else v, 4)
+    return out
+
+
+def commit(sha: str, repo: str, author: str, message: str, clock: Clock, age: int) -> dict:
+    return {"sha": sha, "repo": repo, "author": author, "message": message, "time": clock.iso(age)}
+
+
+def run(digest: str, clock: Clock, ended: int, minutes: int, status: str = "succeeded") -> dict:
+    """A finished run that produced a version ``ended`` minutes ago after ``minutes``."""
+    rid = f"run-{digest[:8]}-{digest[8:12]}"
+    return {"id": rid, "status": status, "started_at": clock.iso(ended + minutes),
+            "ended_at": clock.iso(ended), "log_uri": f"https://logs.example.com/runs/{rid}"}
+
+
+def deployment(rng: random.Random, status: str, env: str, region: str) -> dict:
+    """Deployment conditions of one revision; a failing one shows it in its numbers."""
+    failing = status == "failing"
+    return {
+        "status": status, "env": env, "region": region,
+        "replicas": rng.randint(2, 12) if env == "prod" else rng.randint(1, 3),
+        "traffic": 100 if env == "prod" else 0,
+        "error_rate": round(rng.uniform(0.18, 0.4) if failing else rng.uniform(0.0, 0.01), 4),
+        "p99_latency_ms": rng.randint(900, 2500) if failing else rng.randint(40, 300),
+    }

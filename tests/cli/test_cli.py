@@ -1,0 +1,151 @@
+"""The ``ownergraph`` command as a user runs it: real processes, files and servers."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import yaml
+
+from ..manifests import small
+
+EXE = [sys.executable, "-m", "app.cli"]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(home: Path, *args: str, timeout: int = 120) -> subprocess.CompletedProcess:
+    env = dict(os.environ, OWNERGRAPH_HOME=str(home), OWNERGRAPH_STORE="falkordb")
+    return subprocess.run([*EXE, *args], capture_output=True, text=True, timeout=timeout, env=env, cwd=ROOT)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_http(url: str, timeout: float = 60) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                return json.loads(r.read())
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text().split()
+        return stat[2] != "Z"
+    except OSError:
+        return True
+
+
+def _serve(home: Path, port: int) -> subprocess.Popen:
+    env = dict(os.environ, OWNERGRAPH_HOME=str(home), OWNERGRAPH_STORE="falkordb")
+    return subprocess.Popen([*EXE, "serve", "--port", str(port)], env=env, cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_ingest_show_verify(og_home, tmp_path):
+    path = tmp_path / "catalog.yaml"
+    path.write_text(yaml.safe_dump(small()))
+    first = run(og_home, "ingest", str(path))
+    assert first.returncode == 0, first.stderr
+    assert "artifact.create" in first.stdout
+    again = run(og_home, "ingest", str(path))
+    assert again.returncode == 0 and again.stdout.strip() == "no changes"
+    shown = run(og_home, "show", "models/churn", "--json")
+    card = json.loads(shown.stdout)
+    assert card["owner"]["id"] == "ana" and card["team"]["id"] == "ml"
+    text = run(og_home, "show", "models/churn").stdout
+    assert "Ana Silva <ana>" in text and "escalation 1. Bo Chen <bo>" in text
+    missing = run(og_home, "show", "models/nope")
+    assert missing.returncode == 1 and missing.stderr.strip() == "error: unknown artifact 'models/nope'"
+    verify = run(og_home, "audit", "verify")
+    assert verify.returncode == 0 and f"{first.stdout.split()[0]} events" in verify.stdout
+    # the server stopped with the last process using it
+    assert not (og_home / "falkordb.pid").exists()
+
+
+def test_bad_manifest_exits_2_and_lists_problems(og_home, tmp_path):
+    data = small()
+    data["artifacts"][0]["owner"] = "ghost"
+    data["artifacts"][2]["versions"][0]["derived_from"][0]["uid"] = "datasets/x@9"
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(data))
+    res = run(og_home, "ingest", str(path))
+    assert res.returncode == 2
+    assert "artifacts[0].owner: unknown person 'ghost'" in res.stderr
+    assert "artifacts[2].versions[0].derived_from[0]: unknown version 'datasets/x@9'" in res.stderr
+    assert "nothing was written" in res.stderr
+    assert run(og_home, "show", "raw/events").returncode == 1
+    res = run(og_home, "ingest", str(tmp_path / "missing.yaml"))
+    assert res.returncode == 2 and "cannot read" in res.stderr
+
+
+def test_acknowledged_write_survives_kill_9_of_both(og_home):
+    port = _free_port()
+    server = _serve(og_home, port)
+    try:
+        assert _wait_http(f"http://127.0.0.1:{port}/healthz")["status"] == "ok"
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/manifest",
+                                     data=json.dumps(small()).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            assert json.loads(r.read())["changed"] is True
+        db_pid = int((og_home / "falkordb.pid").read_text())
+        os.kill(db_pid, signal.SIGKILL)
+        server.kill()
+        server.wait(10)
+        deadline = time.monotonic() + 10
+        while _alive(db_pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(db_pid)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    # stale pid file, socket and lease are left behind; the next start recovers them
+    assert (og_home / "falkordb.pid").exists() and (og_home / "falkordb.sock").exists()
+    res = run(og_home, "show", "models/churn", "--json")
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["owner"]["id"] == "ana"
+    assert run(og_home, "audit", "verify").returncode == 0
+
+
+def test_processes_share_one_server_and_the_last_stops_it(og_home, tmp_path):
+    port = _free_port()
+    server = _serve(og_home, port)
+    try:
+        _wait_http(f"http://127.0.0.1:{port}/healthz")
+        db_pid = int((og_home / "falkordb.pid").read_text())
+        path = tmp_path / "c.yaml"
+        path.write_text(yaml.safe_dump(small()))
+        assert run(og_home, "ingest", str(path)).returncode == 0
+        # the short-lived process used the same server and left it running for `serve`
+        assert int((og_home / "falkordb.pid").read_text()) == db_pid and _alive(db_pid)
+        card = _wait_http(f"http://127.0.0.1:{port}/api/v1/artifact?uid=models/churn")
+        assert card["owner"]["id"] == "ana"
+        server.send_signal(signal.SIGTERM)
+        server.wait(30)
+        deadline = time.monotonic() + 15
+        while _alive(db_pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(db_pid)
+        assert not (og_home / "falkordb.sock").exists()
+    finally:
+        if server.poll() is None:
+            server.kill()

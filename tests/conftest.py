@@ -1,0 +1,143 @@
+"""Fixtures shared by every test layer: real stores on both backends, an app, a CLI runner.
+
+The Neo4j server comes from ``NEO4J_URI`` when set, else testcontainers when Docker
+answers, else ``tools/neo4j-local``. With ``OWNERGRAPH_REQUIRE_NEO4J=1`` (CI) a missing
+Neo4j is an error; elsewhere the Neo4j half of the suite skips with one reason.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+
+from graph_model.store.embedded import EmbeddedServer
+from graph_model.store.falkordb_store import FalkorDBStore
+
+ROOT = Path(__file__).resolve().parents[1]
+BACKENDS = ["falkordb", "neo4j"]
+
+
+@pytest.fixture(scope="session")
+def falkordb_socket():
+    home = Path(tempfile.mkdtemp(prefix="og-fk-"))
+    server = EmbeddedServer(home)
+    sock = server.acquire()
+    yield str(sock)
+    server.release()
+    shutil.rmtree(home, ignore_errors=True)
+
+
+def _docker_neo4j():
+    try:
+        import docker  # installed with testcontainers
+        docker.from_env().ping()
+        try:
+            from testcontainers.community.neo4j import Neo4jContainer
+        except ImportError:
+            from testcontainers.neo4j import Neo4jContainer
+    except Exception:
+        return None
+    container = Neo4jContainer("neo4j:5.26-community")
+    container.start()
+    return container
+
+
+def _local_neo4j() -> dict | None:
+    start = ROOT / "tools" / "neo4j-local" / "start"
+    if not start.exists() or not shutil.which("java") or not shutil.which("mvn"):
+        return None
+    proc = subprocess.run(["bash", str(start)], capture_output=True, text=True, timeout=900)
+    if proc.returncode != 0:
+        return None
+    env = {}
+    for line in proc.stdout.splitlines():
+        if "=" in line and line.split("=", 1)[0].startswith("NEO4J_"):
+            key, value = line.split("=", 1)
+            env[key.strip()] = value.strip()
+    return env if env.get("NEO4J_URI") else None
+
+
+@pytest.fixture(scope="session")
+def neo4j_settings():
+    required = os.environ.get("OWNERGRAPH_REQUIRE_NEO4J") == "1"
+    if os.environ.get("NEO4J_URI"):
+        yield {"uri": os.environ["NEO4J_URI"], "user": os.environ.get("NEO4J_USER", "neo4j"),
+               "password": os.environ.get("NEO4J_PASSWORD", "")}
+        return
+    container = _docker_neo4j()
+    if container is not None:
+        yield {"uri": container.get_connection_url(), "user": container.username,
+               "password": container.password}
+        container.stop()
+        return
+    env = _local_neo4j()
+    if env:
+        yield {"uri": env["NEO4J_URI"], "user": env.get("NEO4J_USER", "neo4j"),
+               "password": env.get("NEO4J_PASSWORD", "")}
+        return
+    message = "no Neo4j: set NEO4J_URI, run Docker, or make tools/neo4j-local work (Java 17 + Maven)"
+    if required:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def _neo4j_store(settings):
+    from graph_model.store.neo4j_store import Neo4jStore
+    store = Neo4jStore(settings["uri"], settings["user"], settings["password"])
+    store.ping()
+    return store
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request):
+    """A clean, schema-ready store of each backend (the contract suite's one fixture)."""
+    if request.param == "falkordb":
+        sock = request.getfixturevalue("falkordb_socket")
+        s = FalkorDBStore(socket_path=sock, graph=f"t_{uuid.uuid4().hex[:12]}")
+    else:
+        s = _neo4j_store(request.getfixturevalue("neo4j_settings"))
+        s.clear()
+    s.ensure_schema()
+    yield s
+    s.clear()
+    s.close()
+
+
+def raw_write(store, text: str, params: dict | None = None) -> None:
+    """Write around the write path (only to simulate tampering in tests)."""
+    if store.backend == "falkordb":
+        from graph_model.store.falkordb_store import params_header
+        store._graph.query(params_header(params or {}) + text)
+    else:
+        store._driver.execute_query(text, params or {})
+
+
+@pytest.fixture
+def app(store):
+    from app import create_app
+    return create_app({"TESTING": True, "OWNERGRAPH_STORE_OBJECT": store})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def og_home():
+    """A short data directory for CLI process tests (unix socket paths are limited)."""
+    home = Path(tempfile.mkdtemp(prefix="og-"))
+    yield home
+    pidfile = home / "falkordb.pid"
+    if pidfile.exists():
+        try:
+            os.kill(int(pidfile.read_text()), 9)
+        except (ValueError, OSError):
+            pass
+    shutil.rmtree(home, ignore_errors=True)

@@ -1,0 +1,54 @@
+"""Store-level behaviour: parameters, schema, read-only queries, on both backends."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph_model.errors import PermissionDenied, ValidationFailed
+from graph_model.ingest import manifest, parse
+
+from ..helpers import counts
+from ..manifests import small
+
+
+def test_ensure_schema_is_idempotent(store):
+    store.ensure_schema()
+    store.ensure_schema()
+    store.ping()
+
+
+def test_parameters_carry_any_text(store):
+    for text in ["plain", "it's", 'say "hi"', "back\\slash", "new\nline", "ünï", "`tick`", "", "}) RETURN 1 //"]:
+        rows = store.read("people_by_ids", ids=[text])
+        assert rows == []
+    res = store.query_readonly("RETURN $x AS x, $b AS b, $f AS f, $l AS l",
+                               {"x": "a\"b\\c'd\ne", "b": True, "f": 1e-05, "l": [1, "two", None]}, 5000, 10)
+    assert res.rows == [["a\"b\\c'd\ne", True, 1e-05, [1, "two", None]]]
+
+
+def test_readonly_query_reads_and_caps_rows(store):
+    manifest.ingest(store, parse.validate(small()), actor="t")
+    res = store.query_readonly("MATCH (p:Person) RETURN p.id AS id ORDER BY id", {}, 5000, 3)
+    assert res.columns == ["id"] and res.rows == [["ana"], ["bo"], ["cy"]] and res.truncated
+    res = store.query_readonly("MATCH (p:Person {id: $id}) RETURN p", {"id": "ana"}, 5000, 10)
+    node = res.rows[0][0]
+    assert node["_type"] == "node" and node["labels"] == ["Person"] and node["properties"]["name"] == "Ana Silva"
+
+
+@pytest.mark.parametrize("query", [
+    "CREATE (:Person {id: 'intruder'})",
+    "MATCH (p:Person) SET p.name = 'x'",
+    "MATCH (n) DETACH DELETE n",
+    "MERGE (p:Person {id: 'intruder'}) RETURN p",
+])
+def test_readonly_query_refuses_writes(store, query):
+    manifest.ingest(store, parse.validate(small()), actor="t")
+    before = counts(store)
+    with pytest.raises(PermissionDenied):
+        store.query_readonly(query, {}, 5000, 10)
+    assert counts(store) == before
+
+
+def test_readonly_query_reports_syntax_errors(store):
+    with pytest.raises(ValidationFailed):
+        store.query_readonly("MATCH (n RETURN n", {}, 5000, 10)
