@@ -26,6 +26,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("OWNERGRAPH_STORE_CONFIG", StoreConfig.from_env())
     storage.init_app(app)
     errors.init_app(app)
-    from .api import bp as api_bp
-    app.register_blueprint(api_bp)
+    import importlib
+    for module in BLUEPRINTS:
+        app.register_blueprint(importlib.import_module(f"app.{module}").bp)
     return app
+
+
+# one blueprint per concern (module app/<name>.py exposing ``bp``)
+BLUEPRINTS: list[str] = ["api", "api_incident"]

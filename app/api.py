@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from graph_model.errors import BadParameter, StoreUnavailable
+from graph_model.errors import StoreUnavailable
 from graph_model.ingest import manifest as manifest_ingest
 from graph_model.ingest import parse
 from graph_model.services import artifacts
 
 from .openapi import openapi_document
+from .params import int_arg, required_arg
 from .storage import get_store
 
 bp = Blueprint("api", __name__)
@@ -18,23 +19,6 @@ bp = Blueprint("api", __name__)
 def _actor() -> str:
     """Who made an API change, until authentication exists: the caller's address."""
     return f"api@{request.remote_addr or 'unknown'}"
-
-
-def int_arg(name: str, default: int) -> int:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise BadParameter(name, f"{raw!r} is not an integer") from None
-
-
-def required_arg(name: str) -> str:
-    value = (request.args.get(name) or "").strip()
-    if not value:
-        raise BadParameter(name, "is required")
-    return value
 
 
 @bp.get("/healthz")

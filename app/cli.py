@@ -187,7 +187,19 @@ def demo(obj: Ctx, size, seed, host, port, no_serve):
                host, port)
 
 
+def _register_commands() -> None:
+    """Command modules of other concerns add themselves to ``cli`` when imported."""
+    import importlib
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"app.{name}")
+
+
+# one module per concern; each defines commands with @cli.command()
+COMMAND_MODULES: list[str] = ["cli_incident"]
+
+
 def main() -> None:
+    _register_commands()
     cli(prog_name="ownergraph")
 
 

@@ -16,7 +16,7 @@ import yaml
 
 from ..manifests import small
 
-EXE = [sys.executable, "-m", "app.cli"]
+EXE = [sys.executable, "-c", "from app.cli import main; main()"]
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -1,0 +1,121 @@
+"""Upstream owners of a failing artifact, and whom to page: the responder's question.
+
+Starts at a version (the given one, else the newest as of the incident time; for a
+deployment that is the deployment version, whose upstream holds the model version it
+actually runs), walks lineage upstream, and reads every upstream artifact's owners,
+team and last change as they were at the incident time.
+"""
+
+from __future__ import annotations
+
+from ..errors import BadParameter, NotFound
+from ..schema import from_epoch_ms, version_uid
+from ..store.base import GraphStore
+from . import lineage_walk, ownership, paging
+from .write_path import now_ms
+
+DEFAULT_DEPTH = 10
+MAX_DEPTH = 50
+
+
+def check_depth(depth: int | None, default: int = DEFAULT_DEPTH) -> int:
+    if depth is None:
+        return default
+    if not isinstance(depth, int) or not 1 <= depth <= MAX_DEPTH:
+        raise BadParameter("depth", f"must be an integer from 1 to {MAX_DEPTH}, got {depth!r}")
+    return depth
+
+
+def resolve_version(store: GraphStore, uid: str, version: str | None, at: int) -> dict:
+    """The version to start from; NotFound names what is missing."""
+    if not store.read("artifact_detail", uid=uid):
+        raise NotFound(f"unknown artifact {uid!r}")
+    rows = store.read("version_as_of", uid=uid, version=version, at=at)
+    if not rows:
+        if version is not None:
+            raise NotFound(f"unknown version {version_uid(uid, version)!r}")
+        raise NotFound(f"artifact {uid!r} has no version created at or before {from_epoch_ms(at)}")
+    return rows[0]
+
+
+def incident(store: GraphStore, uid: str, *, version: str | None = None, depth: int | None = None,
+             as_of: int | None = None, max_versions: int = lineage_walk.DEFAULT_MAX_VERSIONS) -> dict:
+    """Everything a responder needs about ``uid`` failing at ``as_of`` (default now).
+
+    Returns:
+        dict with ``artifact`` (owners, team with escalation, links, version, flags),
+        ``upstream`` (each artifact once, nearest first), ``edges``, ``page`` (ordered
+        people with reasons), ``notes``, ``truncated`` and ``truncated_reason``.
+
+    Raises:
+        NotFound: unknown artifact or version. BadParameter: depth out of range.
+    """
+    depth = check_depth(depth)
+    at = now_ms() if as_of is None else as_of
+    start = resolve_version(store, uid, version, at)
+    walk = lineage_walk.walk(store, [start["uid"]], lineage_walk.UPSTREAM, depth, max_versions)
+    reached = walk.artifacts()
+    reached.pop(uid, None)  # earlier versions of the failing artifact itself are not "upstream"
+    uids = [uid, *reached]
+    owned = ownership.load_owned(store, uids, at)
+    changes = ownership.load_last_changes(store, uids, at)
+    person_ids = set()
+    for o in owned.values():
+        person_ids.update(p["id"] for p in ([o.owner] if o.owner else []) + o.stewards)
+        if o.team:
+            person_ids.update(o.team["escalation"])
+    person_ids.update(c["author"] for c in changes.values() if c.get("author"))
+    people = ownership.load_people(store, person_ids)
+
+    relations: dict[str, list[dict]] = {}
+    for e in walk.edges:
+        target_art = walk.artifact_of.get(e["target"])
+        if target_art in reached:
+            relations.setdefault(target_art, []).append(e)
+
+    upstream = []
+    for auid, info in sorted(reached.items(), key=lambda kv: (kv[1]["distance"], kv[0])):
+        o = owned.get(auid)
+        change = changes.get(auid)
+        last = ownership.last_change_view(change)
+        t = ownership.change_time(change)
+        if last and t is not None:
+            last["ago"] = ownership.days_before(t, at)
+        item = (o.as_dict(people) if o else {"uid": auid, "kind": None, "owner": None, "stewards": [],
+                                              "team": None, "links": {}, "description": None})
+        item.update(distance=info["distance"], versions=info["versions"],
+                    relations=relations.get(auid, []), last_change=last,
+                    flags=ownership.flags(o, change, at))
+        upstream.append(item)
+
+    failing = owned[uid].as_dict(people)
+    failing.update(version=start["uid"], flags=ownership.flags(owned[uid], changes.get(uid), at),
+                   last_change=ownership.last_change_view(changes.get(uid)))
+    page, notes = paging.build_page(_for_paging(failing), [_for_paging(u) for u in upstream], people)
+    if as_of is not None:
+        notes.append("ownership, team accountability and versions are as of the time asked; "
+                     "active flags and escalation lists are as they are now")
+    return {
+        "artifact": failing,
+        "at": from_epoch_ms(at),
+        "depth": depth,
+        "upstream": upstream,
+        "edges": walk.edges,
+        "page": page,
+        "notes": notes,
+        "counts": {"upstream_artifacts": len(upstream), "upstream_versions": len(walk.distance) - 1,
+                   "recent_changes": sum("recent_change" in u["flags"] for u in upstream)},
+        "truncated": walk.truncated,
+        "truncated_reason": walk.truncated_reason,
+    }
+
+
+def _for_paging(item: dict) -> dict:
+    """The paging module works on person ids for team escalation lists."""
+    team = item.get("team")
+    if team:
+        team = {"id": team["id"], "name": team["name"], "escalation": [p["id"] for p in team["escalation"]]}
+    out = dict(item, team=team)
+    if out.get("last_change") is None:
+        out["last_change"] = {}
+    return out

@@ -1,0 +1,120 @@
+"""Who owned a set of artifacts at a time, what changed last, and the risk flags.
+
+Shared by incident (upstream) and impact (downstream) so both read ownership the
+same way: edges valid at the time asked (``since <= t < until``), inactive people
+marked, and the flags a responder acts on.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from ..schema import from_epoch_ms
+from ..store.base import GraphStore, batched
+
+DAY_MS = 86_400_000
+RECENT_MS = 7 * DAY_MS
+STALE_MS = 30 * DAY_MS
+
+
+def _person(row: dict) -> dict:
+    return {"id": row["id"], "name": row.get("name"), "email": row.get("email"),
+            "active": row.get("active") is not False}
+
+
+@dataclass
+class Owned:
+    """One artifact's ownership at the time asked."""
+
+    uid: str
+    kind: str
+    description: str | None
+    links: dict
+    owner: dict | None
+    stewards: list[dict]
+    team: dict | None   # {id, name, escalation: [person ids]}
+
+    def as_dict(self, people: dict[str, dict]) -> dict:
+        team = None
+        if self.team:
+            team = {"id": self.team["id"], "name": self.team["name"],
+                    "escalation": [people.get(pid, {"id": pid, "name": None, "email": None, "active": False})
+                                   for pid in self.team["escalation"]]}
+        return {"uid": self.uid, "kind": self.kind, "description": self.description, "links": self.links,
+                "owner": self.owner, "stewards": self.stewards, "team": team}
+
+
+def load_owned(store: GraphStore, uids: list[str], at: int) -> dict[str, Owned]:
+    out: dict[str, Owned] = {}
+    for chunk in batched(sorted(set(uids))):
+        for r in store.read("owners_as_of", uids=chunk, at=at):
+            owners = [o for o in r["owners"] if o.get("id")]
+            primary = next((_person(o) for o in owners if o["role"] == "primary"), None)
+            stewards = sorted((_person(o) for o in owners if o["role"] == "steward"), key=lambda p: p["id"])
+            team_row = next((t for t in r["teams"] if t.get("id")), None)
+            team = ({"id": team_row["id"], "name": team_row["name"],
+                     "escalation": list(team_row.get("escalation") or [])} if team_row else None)
+            out[r["uid"]] = Owned(r["uid"], r["kind"], r.get("description"),
+                                  json.loads(r["links"]) if r.get("links") else {}, primary, stewards, team)
+    return out
+
+
+def load_people(store: GraphStore, ids: set[str]) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for chunk in batched(sorted(ids)):
+        for r in store.read("people_by_ids", ids=chunk):
+            out[r["id"]] = _person(r)
+    return out
+
+
+def load_last_changes(store: GraphStore, uids: list[str], at: int) -> dict[str, dict]:
+    """Artifact uid -> its newest version as of ``at`` with commit, and last activity."""
+    out: dict[str, dict] = {}
+    for chunk in batched(sorted(set(uids))):
+        for r in store.read("last_changes", uids=chunk, at=at):
+            out[r["uid"]] = r
+    return out
+
+
+def last_change_view(row: dict | None) -> dict | None:
+    if not row or not row.get("version"):
+        return None
+    return {"version": row["version"], "created_at": from_epoch_ms(row.get("created_at")),
+            "commit": row.get("sha"), "author": row.get("author"),
+            "commit_time": from_epoch_ms(row.get("commit_time"))}
+
+
+def change_time(row: dict | None) -> int | None:
+    """The latest instant among the newest version's creation and its commit."""
+    if not row:
+        return None
+    times = [t for t in (row.get("created_at"), row.get("commit_time")) if t is not None]
+    return max(times) if times else None
+
+
+def flags(owned: Owned | None, change: dict | None, at: int) -> list[str]:
+    """Risk flags of one artifact at ``at`` (see README: incident flags)."""
+    out = []
+    if owned is None or owned.owner is None:
+        out.append("no_primary_owner")
+    elif not owned.owner["active"]:
+        out.append("owner_inactive")
+    if owned is None or not owned.stewards:
+        out.append("no_steward")
+    activity = [t for t in ((change or {}).get("last_version_at"), (change or {}).get("last_run_at")) if t]
+    if not activity or max(activity) < at - STALE_MS:
+        out.append("stale")
+    t = change_time(change)
+    if t is not None and at - RECENT_MS <= t <= at:
+        out.append("recent_change")
+    return out
+
+
+def days_before(t: int, at: int) -> str:
+    days = (at - t) / DAY_MS
+    if days < 1:
+        hours = max(1, round(days * 24))
+        return f"{hours} hour{'s' if hours != 1 else ''} before"
+    d = round(days)
+    return f"{d} day{'s' if d != 1 else ''} before"

@@ -1,0 +1,99 @@
+"""Whom to page, in order, each person once with every reason: pure logic, no store.
+
+Order (README, "Whom to page"): the failing artifact's primary owner and stewards;
+then owners and stewards of upstream artifacts with a recent change, nearest first,
+with the authors of those changes; then the other upstream owners, nearest first;
+then the teams' escalation lists (failing artifact's team first). Inactive people are
+never paged: where an owner is inactive (or missing), that artifact's stewards and its
+team's escalation list are pulled forward in its place, and a note says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Pager:
+    people: dict[str, dict]                      # id -> {id, name, email, active}
+    page: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    _index: dict[str, dict] = field(default_factory=dict)
+    _teams_done: set[str] = field(default_factory=set)
+
+    def add(self, pid: str | None, reason: str) -> None:
+        if not pid:
+            return
+        person = self.people.get(pid) or {"id": pid, "name": None, "email": None, "active": False}
+        if not person["active"]:
+            return
+        entry = self._index.get(pid)
+        if entry is None:
+            entry = {"order": len(self.page) + 1, "person": person, "reasons": []}
+            self._index[pid] = entry
+            self.page.append(entry)
+        if reason not in entry["reasons"]:
+            entry["reasons"].append(reason)
+
+    def team(self, team: dict | None, why: str) -> None:
+        """Add a team's escalation list, in its order, once per team."""
+        if not team or team["id"] in self._teams_done:
+            return
+        self._teams_done.add(team["id"])
+        for i, pid in enumerate(team["escalation"], 1):
+            self.add(pid, f"escalation #{i} of team {team['name']} ({why})")
+
+    def owners(self, art: dict, label: str, routed_team: bool = True) -> None:
+        """Primary owner then stewards of one artifact; reroute when the owner can't be paged."""
+        owner = art.get("owner")
+        if owner:
+            self.add(owner["id"], f"primary owner of {label}")
+        for s in art.get("stewards") or []:
+            self.add(s["id"], f"steward of {label}")
+        if owner and not owner["active"]:
+            self.notes.append(f"{_name(owner)}, primary owner of {art['uid']}, is inactive: routed to "
+                              f"{'its stewards and ' if art.get('stewards') else ''}"
+                              f"{'team escalation' if art.get('team') else 'no one (no team)'}")
+        elif not owner:
+            self.notes.append(f"{art['uid']} has no primary owner: routed to "
+                              f"{'its stewards and ' if art.get('stewards') else ''}"
+                              f"{'team escalation' if art.get('team') else 'no one (no team)'}")
+        for s in art.get("stewards") or []:
+            if not s["active"]:
+                self.notes.append(f"{_name(s)}, steward of {art['uid']}, is inactive and is not paged")
+        if routed_team and (not owner or not owner["active"]):
+            self.team(art.get("team"), f"accountable for {art['uid']}, whose owner can't be paged")
+
+
+def _name(p: dict) -> str:
+    return f"{p.get('name') or p['id']} ({p['id']})"
+
+
+def build_page(failing: dict, upstream: list[dict], people: dict[str, dict]) -> tuple[list[dict], list[str]]:
+    """The ordered page list and routing notes.
+
+    Args:
+        failing: the failing artifact (owner, stewards, team with escalation ids).
+        upstream: upstream artifacts sorted nearest first, each with owner, stewards, team,
+            distance, flags and last_change (with author and a human ``ago``).
+    """
+    p = Pager(people)
+    p.owners(failing, failing["uid"])
+    recent = [u for u in upstream if "recent_change" in u["flags"]]
+    for u in recent:
+        ago = u["last_change"].get("ago", "")
+        label = f"{u['uid']} (distance {u['distance']}), changed {ago}"
+        p.owners(u, label)
+        lc = u["last_change"]
+        if lc.get("author"):
+            sha = (lc.get("commit") or "")[:10]
+            p.add(lc["author"], f"authored commit {sha} of {lc['version']} (distance {u['distance']}), {ago}")
+    for u in upstream:
+        if "recent_change" not in u["flags"]:
+            p.owners(u, f"{u['uid']} (distance {u['distance']})")
+    p.team(failing.get("team"), f"accountable for {failing['uid']}")
+    for u in upstream:
+        p.team(u.get("team"), f"accountable for {u['uid']}, distance {u['distance']}")
+    if not p.page:
+        p.notes.append("no active owner, steward or escalation contact was found for this incident")
+    return p.page, p.notes
