@@ -67,6 +67,23 @@ def openapi_document() -> dict:
                 "parameters": [_q("uid", "artifact uid, namespace/name", True)],
                 "responses": {"200": _resp("the artifact"), "400": _resp("bad parameter", problems),
                               "404": _resp("unknown uid", error), "503": unavailable}}},
+            "/api/v1/incident": {"get": {
+                "summary": "Upstream owners of a failing artifact and whom to page, in order",
+                "parameters": [_q("artifact", "artifact uid", True),
+                               _q("version", "start version (default: newest as of the time)"),
+                               _q("depth", "hops upstream, 1-50 (default 10)", type_="integer"),
+                               _q("as_of", "ISO-8601 time: ownership and versions as they were")],
+                "responses": {"200": _resp("artifact, upstream, page list, notes, truncated"),
+                              "400": _resp("bad depth, version or date", problems),
+                              "404": _resp("unknown artifact or version", error), "503": unavailable}}},
+            "/api/v1/impact": {"get": {
+                "summary": "Everything derived from an artifact, grouped by kind, and whom to notify",
+                "parameters": [_q("artifact", "artifact uid", True),
+                               _q("version", "start version (default: every version)"),
+                               _q("depth", "hops downstream, 1-50 (default 10)", type_="integer")],
+                "responses": {"200": _resp("groups by kind, counts, notify list, truncated"),
+                              "400": _resp("bad depth", problems),
+                              "404": _resp("unknown artifact or version", error), "503": unavailable}}},
         },
         "components": {"schemas": components},
     }

@@ -7,10 +7,21 @@ of Python means no query text is ever assembled from values.
 
 from __future__ import annotations
 
+import sys
 from functools import lru_cache
 from pathlib import Path
 
-CYPHER_DIR = Path(__file__).resolve().parents[2] / "cypher"
+
+def _cypher_dir() -> Path:
+    """The source checkout's ``cypher/`` (also an editable install), else the copy an
+    installed wheel puts under ``<prefix>/share/ownergraph/cypher``."""
+    source = Path(__file__).resolve().parents[2] / "cypher"
+    if source.is_dir():
+        return source
+    return Path(sys.prefix) / "share" / "ownergraph" / "cypher"
+
+
+CYPHER_DIR = _cypher_dir()
 
 
 @lru_cache(maxsize=None)

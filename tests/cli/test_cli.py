@@ -149,3 +149,23 @@ def test_processes_share_one_server_and_the_last_stops_it(og_home, tmp_path):
     finally:
         if server.poll() is None:
             server.kill()
+
+
+def test_incident_and_impact_commands(og_home, tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(small()))
+    assert run(og_home, "ingest", str(path)).returncode == 0
+    res = run(og_home, "incident", "deploy/churn-api", "--json")
+    assert res.returncode == 0, res.stderr
+    answer = json.loads(res.stdout)
+    assert answer["page"][0]["person"]["id"] == "bo"
+    assert [u["uid"] for u in answer["upstream"]] == ["models/churn", "features/user", "raw/events"]
+    text = run(og_home, "incident", "deploy/churn-api").stdout
+    assert "PAGE, in order:" in text and "1. Bo Chen" in text
+    bad = run(og_home, "incident", "deploy/churn-api", "--depth", "99")
+    assert bad.returncode == 2 and "depth" in bad.stderr
+    bad = run(og_home, "incident", "deploy/churn-api", "--as-of", "last tuesday")
+    assert bad.returncode == 2 and "as-of" in bad.stderr
+    assert run(og_home, "incident", "deploy/none").returncode == 1
+    res = run(og_home, "impact", "raw/events", "--json")
+    assert json.loads(res.stdout)["counts"]["total"] == 3
