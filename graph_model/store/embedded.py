@@ -164,6 +164,7 @@ class EmbeddedServer:
     def _start(self) -> None:
         redis_server, module = _binaries()
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         args = [
             redis_server,
             "--port", "0",
@@ -190,13 +191,24 @@ class EmbeddedServer:
             if proc.poll() is not None:
                 raise StoreUnavailable(
                     f"the embedded store exited at start (code {proc.returncode}); see {self.log_path}")
-            if _ping(self.socket_path, 0.5):
+            # Send nothing while the server replays its append-only file: a command that
+            # arrives while it replays a MULTI block can abort the server. It logs this
+            # line once the data is loaded.
+            if self._log_says_ready(log_offset) and _ping(self.socket_path, 0.5):
                 self.pid_path.write_text(str(proc.pid))
                 return
             time.sleep(0.05)
         proc.kill()
         raise StoreUnavailable(f"the embedded store did not answer within {self.start_timeout:.0f} s; "
                                f"see {self.log_path}")
+
+    def _log_says_ready(self, offset: int) -> bool:
+        try:
+            with open(self.log_path, "rb") as fh:
+                fh.seek(offset)
+                return b"Ready to accept connections" in fh.read()
+        except OSError:
+            return False
 
     def _stop(self) -> None:
         pid = self.pid()
