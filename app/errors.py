@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, request
+from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from graph_model.errors import (BadParameter, NotFound, OwnergraphError, PermissionDenied,
@@ -13,8 +13,20 @@ from graph_model.errors import (BadParameter, NotFound, OwnergraphError, Permiss
 log = logging.getLogger(__name__)
 
 
+def _wants_json() -> bool:
+    """API paths answer JSON; the dashboard's pages answer an HTML error page."""
+    return request.path.startswith("/api/") or request.path == "/healthz" or request.path.startswith("/fragments/")
+
+
 def _json(status: int, body: dict):
-    return jsonify(body), status
+    if _wants_json():
+        return jsonify(body), status
+    try:
+        return render_template("error.html", status=status, error=body.get("error"),
+                               problems=body.get("problems") or []), status
+    except Exception:  # the error page itself must never fail with a traceback
+        log.exception("error page failed on %s", request.path)
+        return "error", status, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 def init_app(app: Flask) -> None:
@@ -45,7 +57,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(e: HTTPException):
-        if request.path.startswith("/api/") or request.path == "/healthz":
+        if _wants_json():
+            return _json(e.code or 500, {"error": e.description})
+        if (e.code or 500) >= 400 and e.code != 405:
             return _json(e.code or 500, {"error": e.description})
         return e
 

@@ -75,3 +75,21 @@ def overview(store: GraphStore, limit: int = 10) -> dict:
     """Everything the home page shows except hotspots (those have their own service)."""
     return {"counts": counts_by_kind(store), "failing": failing_now(store, limit),
             "recent": recent_changes(store, limit=limit)}
+
+
+def dependents_of(store: GraphStore, uids: list[str], per_artifact: int = 12) -> dict:
+    """What is derived directly from each artifact (for the hotspot graph).
+
+    Returns:
+        ``{"edges": [{"source", "dependent"}], "artifacts": {uid: summary row}}``, at most
+        ``per_artifact`` dependents per source, nearest by uid order.
+    """
+    edges: list[dict] = []
+    count: dict[str, int] = {}
+    for r in store.read("direct_dependent_edges", uids=sorted(set(uids))):
+        if count.get(r["source"], 0) < per_artifact:
+            count[r["source"]] = count.get(r["source"], 0) + 1
+            edges.append({"source": r["source"], "dependent": r["dependent"]})
+    wanted = sorted({e["dependent"] for e in edges} | set(uids))
+    rows = {r["uid"]: r for r in store.read("artifact_summaries", uids=wanted)}
+    return {"edges": edges, "artifacts": rows}

@@ -1,0 +1,239 @@
+"""The dashboard: server-rendered pages for responders and owners.
+
+Views stay thin: parse the request, call a service, render a template. Every value a
+user typed reaches the page through Jinja's autoescaping or as JSON data for the graph
+script (which builds tooltips from text nodes), never as markup. Links to artifacts are
+built with ``url_for`` over a ``path`` converter, since a uid may hold '/', spaces and
+any other character except '@' and control characters.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import pyvis
+from flask import Blueprint, abort, current_app, render_template, request, send_from_directory, url_for
+
+from graph_model.errors import NotFound
+from graph_model.schema import Kind, split_version_uid
+from graph_model.services import artifacts, overview, people, provenance
+from graph_model.services import impact as impact_service
+from graph_model.services import incident as incident_service
+
+from . import graphview
+from .incident_markdown import incident_markdown
+from .params import int_arg, parse_instant
+from .storage import get_store
+
+bp = Blueprint("dashboard", __name__)
+
+VIS_DIR = Path(pyvis.__file__).resolve().parent / "lib" / "vis-9.1.2"
+VIS_FILES = {"vis-network.min.js", "vis-network.css"}
+KINDS = [k.value for k in Kind]
+
+
+def _optional(name: str):
+    """A service module another part of the product provides, or None while it is absent."""
+    try:
+        return importlib.import_module(f"graph_model.services.{name}")
+    except ImportError:
+        return None
+
+
+def node_cap() -> int:
+    return int(current_app.config.get("OWNERGRAPH_GRAPH_NODE_CAP", graphview.DEFAULT_CAP))
+
+
+def artifact_url(uid: str) -> str:
+    return url_for("dashboard.artifact", uid=uid)
+
+
+def _text_arg(name: str) -> str | None:
+    return (request.args.get(name) or "").strip() or None
+
+
+@bp.app_template_filter("http_url")
+def http_url(value: object) -> str:
+    """Only http(s) links become hrefs; anything else (javascript:, data:) becomes '#'."""
+    text = str(value or "")
+    return text if text.lower().startswith(("http://", "https://")) else "#"
+
+
+@bp.after_app_request
+def security_headers(response):
+    """Pages may only run our own scripts: a content-security policy as a second line of
+    defence behind escaping, and no framing."""
+    if response.mimetype == "text/html":
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    return response
+
+
+@bp.get("/assets/vis-network/<name>")
+def vis_asset(name: str):
+    """vis-network from the copy pyvis ships: the pages never load anything from a CDN."""
+    if name not in VIS_FILES:
+        abort(404)
+    return send_from_directory(VIS_DIR, name, max_age=86400)
+
+
+@bp.get("/")
+def home():
+    q = (request.args.get("q") or "").strip()
+    store = get_store()
+    results = artifacts.search(store, q, 50) if q else None
+    return render_template("home.html", q=q, results=results, ov=overview.overview(store, 10),
+                           has_hotspots=_optional("hotspots") is not None)
+
+
+@bp.get("/fragments/top-hotspots")
+def top_hotspots():
+    """The home page's hotspot table, loaded after the page (scoring reads the whole graph)."""
+    module = _optional("hotspots")
+    if module is None:
+        return render_template("_top_hotspots.html", rows=None)
+    answer = module.hotspots(get_store(), limit=int_arg("limit", 5, 1, 50))
+    return render_template("_top_hotspots.html", rows=answer["artifacts"])
+
+
+@bp.get("/incident/<path:uid>")
+def incident(uid: str):
+    store = get_store()
+    as_of_text = _text_arg("as_of")
+    answer = incident_service.incident(
+        store, uid, version=_text_arg("version"), depth=int_arg("depth", None, 1, incident_service.MAX_DEPTH),
+        as_of=parse_instant("as_of", as_of_text))
+    graph = graphview.lineage_graph(answer["artifact"], answer["upstream"], answer["edges"], upstream=True,
+                                    url_for_uid=artifact_url, cap=node_cap(), centre_failing=True)
+    versions = [v["version"] for v in artifacts.show(store, uid)["versions"]]
+    not_paged = _not_paged(answer)
+    return render_template("incident.html", a=answer, graph=graph, versions=versions, uid=uid,
+                           form={"as_of": as_of_text or "", "version": _text_arg("version") or "",
+                                 "depth": request.args.get("depth") or ""},
+                           not_paged=not_paged, markdown=incident_markdown(answer, request.url),
+                           max_depth=incident_service.MAX_DEPTH)
+
+
+def _not_paged(answer: dict) -> list[dict]:
+    """Inactive owners and stewards met on the way, so the page shows who was skipped."""
+    out: dict[str, dict] = {}
+    for item in [answer["artifact"], *answer["upstream"]]:
+        for role, p in [("primary owner", item.get("owner"))] + [("steward", s) for s in item.get("stewards") or []]:
+            if p and not p.get("active", True):
+                entry = out.setdefault(p["id"], {"person": p, "of": []})
+                entry["of"].append(f"{role} of {item['uid']}")
+    return sorted(out.values(), key=lambda e: e["person"]["id"])
+
+
+@bp.get("/artifact/<path:uid>")
+def artifact(uid: str):
+    store = get_store()
+    card = artifacts.show(store, uid)
+    chosen = _text_arg("version") or (split_version_uid(card["latest_version"])[1] if card["latest_version"] else None)
+    detail = provenance.version(store, uid, chosen) if chosen else None
+    history_mod, compare_mod = _optional("history"), _optional("compare")
+    history = history_mod.history(store, uid) if history_mod else None
+    diff = None
+    if detail and detail["previous"] and compare_mod:
+        diff = compare_mod.compare(store, detail["uid"], detail["previous"])
+    graph = _neighbour_graph(card, detail) if detail else None
+    return render_template("artifact.html", card=card, detail=detail, history=history, diff=diff,
+                           graph=graph, chosen=chosen)
+
+
+def _neighbour_graph(card: dict, detail: dict) -> dict:
+    """Lineage one hop both ways around the chosen version, as a small graph."""
+    centre = {"uid": card["uid"], "kind": card["kind"], "owner": card["owner"], "stewards": card["stewards"],
+              "team": card["team"], "flags": []}
+    items, edges = {}, []
+    summaries = {r["uid"]: r for r in get_store().read(
+        "artifact_summaries", uids=sorted({p["artifact"] for p in detail["parents"] + detail["children"]}))}
+    for rows, upstream in ((detail["parents"], True), (detail["children"], False)):
+        for r in rows:
+            s = summaries.get(r["artifact"], {})
+            owner = {"id": s["owner"], "name": s.get("owner_name"), "active": s.get("owner_active") is not False} \
+                if s.get("owner") else None
+            items.setdefault(r["artifact"], {
+                "uid": r["artifact"], "kind": s.get("kind"), "owner": owner, "stewards": [],
+                "team": {"id": s["team"], "name": s.get("team_name")} if s.get("team") else None,
+                "flags": [], "distance": 1, "side": -1 if upstream else 1})
+            edges.append({"source": detail["uid"], "target": r["uid"], "relation": r["relation"]} if upstream
+                         else {"source": r["uid"], "target": detail["uid"], "relation": r["relation"]})
+    graph = graphview.lineage_graph(centre, [i for i in items.values() if i["uid"] != card["uid"]], edges,
+                                    upstream=True, url_for_uid=artifact_url, cap=node_cap())
+    for n in graph["nodes"]:   # parents left of the artifact, children right of it
+        side = items.get(n["id"], {}).get("side", 0)
+        n["level"] = 1 + side
+    return graph
+
+
+@bp.get("/impact/<path:uid>")
+def impact(uid: str):
+    answer = impact_service.impact(get_store(), uid, version=_text_arg("version"),
+                                   depth=int_arg("depth", None, 1, incident_service.MAX_DEPTH))
+    card = artifacts.show(get_store(), uid)
+    items = [i for g in answer["groups"] for i in g["artifacts"]]
+    centre = {"uid": uid, "kind": card["kind"], "owner": card["owner"], "stewards": card["stewards"],
+              "team": card["team"], "flags": []}
+    graph = graphview.lineage_graph(centre, items, answer["edges"], upstream=False, url_for_uid=artifact_url,
+                                    cap=node_cap())
+    return render_template("impact.html", a=answer, card=card, graph=graph, uid=uid,
+                           form={"version": _text_arg("version") or "", "depth": request.args.get("depth") or ""},
+                           max_depth=incident_service.MAX_DEPTH)
+
+
+@bp.get("/hotspots")
+def hotspots():
+    module = _optional("hotspots")
+    if module is None:
+        raise NotFound("hotspots are not available in this build")
+    kind, team = _text_arg("kind"), _text_arg("team")
+    limit = int_arg("limit", 50, 1, 500)
+    store = get_store()
+    answer = module.hotspots(store, limit=limit, kind=kind, team=team)
+    graph = _hotspot_graph(store, answer["artifacts"][:15])
+    return render_template("hotspots.html", a=answer, graph=graph, kinds=KINDS,
+                           form={"kind": kind or "", "team": team or "", "limit": limit})
+
+
+def _hotspot_graph(store, rows: list[dict]) -> dict | None:
+    """The top hotspots (thick red border) and what is derived directly from them."""
+    if not rows:
+        return None
+    deps = overview.dependents_of(store, [r["uid"] for r in rows])
+    top = {r["uid"] for r in rows}
+    nodes = []
+    for r in rows:
+        item = {"uid": r["uid"], "kind": r["kind"], "flags": ["no_primary_owner"] if not r["owner"] else [],
+                "owner": {"id": r["owner"], "name": None} if r["owner"] else None,
+                "stewards": [{"id": s, "name": None} for s in r["stewards"]],
+                "team": {"id": r["team"], "name": r["team"]} if r["team"] else None,
+                "description": f"score {r['score']}: {r['explanation']}"}
+        node = graphview.artifact_node(item, 0, artifact_url(r["uid"]))
+        node["color"]["border"], node["borderWidth"] = graphview.RISK_BORDERS["high"]
+        nodes.append(node)
+    for uid in sorted({e["dependent"] for e in deps["edges"]} - top):
+        s = deps["artifacts"].get(uid, {})
+        item = {"uid": uid, "kind": s.get("kind"), "flags": [],
+                "owner": {"id": s["owner"], "name": s.get("owner_name"), "active": s.get("owner_active") is not False}
+                if s.get("owner") else None, "stewards": [],
+                "team": {"id": s["team"], "name": s.get("team_name")} if s.get("team") else None}
+        nodes.append(graphview.artifact_node(item, 1, artifact_url(uid)))
+    edges = [{"from": e["source"], "to": e["dependent"], "label": ""} for e in deps["edges"]]
+    nodes, edges, info = graphview.collapse(nodes, edges, node_cap(),
+                                            lambda n: (n["kind"], f"{n['kind']} dependents", 1))
+    return {"nodes": nodes, "edges": edges, "collapsed": info, "hierarchical": True, "arrows": True}
+
+
+@bp.get("/team/<team_id>")
+def team(team_id: str):
+    return render_template("team.html", t=people.team(get_store(), team_id))
+
+
+@bp.get("/person/<person_id>")
+def person(person_id: str):
+    return render_template("person.html", p=people.person(get_store(), person_id))

@@ -1,0 +1,55 @@
+"""The incident summary as Markdown, for the "copy as Markdown" button.
+
+Why on the server: the text pasted into the incident channel must say exactly what the
+page says (same order, same reasons), so it is built from the same answer. Markdown
+control characters in names are escaped so a name cannot restyle or link the message.
+"""
+
+from __future__ import annotations
+
+import re
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+def md(text: object) -> str:
+    """Escape Markdown syntax in user text (names, uids, reasons)."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+
+
+def _who(p: dict) -> str:
+    text = md(p.get("name") or p["id"])
+    if p.get("email"):
+        text += f" ({md(p['email'])})"
+    return text
+
+
+def incident_markdown(a: dict, page_url: str | None = None) -> str:
+    """Artifact, page list, recent upstream changes, routing notes and truncation."""
+    art = a["artifact"]
+    lines = [f"**Incident: {md(art['uid'])}** ({md(art.get('kind') or '')}, version {md(art['version'])}), "
+             f"as of {md(a['at'])}"]
+    runbook = (art.get("links") or {}).get("runbook")
+    if runbook:
+        lines.append(f"Runbook: <{runbook}>")
+    if page_url:
+        lines.append(f"Dashboard: <{page_url}>")
+    if a.get("truncated"):
+        lines.append(f"**Warning: incomplete** ({md(a.get('truncated_reason') or 'the walk was cut')})")
+    lines += ["", "**Page, in order**"]
+    for entry in a["page"]:
+        lines.append(f"{entry['order']}. {_who(entry['person'])}: {'; '.join(md(r) for r in entry['reasons'])}")
+    if not a["page"]:
+        lines.append("(nobody can be paged)")
+    recent = [u for u in a["upstream"] if "recent_change" in u["flags"]]
+    lines += ["", "**Recent upstream changes**"]
+    for u in recent:
+        lc = u.get("last_change") or {}
+        commit = f", commit {md(str(lc['commit'])[:10])} by {md(lc.get('author') or '?')}" if lc.get("commit") else ""
+        lines.append(f"- {md(u['uid'])} (distance {u['distance']}): {md(lc.get('version') or '?')}, "
+                     f"{md(lc.get('ago') or lc.get('created_at') or '')}{commit}")
+    if not recent:
+        lines.append("- none within 7 days before the incident")
+    if a.get("notes"):
+        lines += ["", "**Notes**"] + [f"- {md(n)}" for n in a["notes"]]
+    return "\n".join(lines)
