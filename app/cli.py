@@ -174,7 +174,7 @@ def demo(obj: Ctx, size, seed, host, port, no_serve):
             def progress(r: bulk.BulkResult) -> None:
                 click.echo(f"  chunk {r.chunks}: {r.events} changes, {r.seconds:.1f} s", err=True)
 
-            result = bulk.ingest_chunks(store, demo_org.iter_demo_chunks(size=size, seed=seed),
+            result = bulk.ingest_chunks(store, demo_org.iter_demo_chunks(size=size, seed=seed, chunk_artifacts=store.bulk_chunk),
                                         actor="demo", progress=progress)
             nodes, rels = bulk.graph_size(store)
             rate = (nodes + rels) / result.seconds if result.seconds else 0

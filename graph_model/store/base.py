@@ -56,6 +56,8 @@ class GraphStore(ABC):
     """
 
     backend: str = "abstract"
+    #: artifacts per write unit in bulk loads (the demo); tuned per engine, see subclasses
+    bulk_chunk: int = 1000
 
     @abstractmethod
     def ping(self) -> None:

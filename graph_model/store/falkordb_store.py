@@ -99,6 +99,9 @@ class FalkorDBStore(GraphStore):
     """A graph in a FalkorDB server, reached over a unix socket (embedded) or TCP."""
 
     backend = "falkordb"
+    # one fsynced MULTI block per unit; fewer, larger units load faster here
+    # (10k demo, measured: 2,000 artifacts a unit -> 20.9k nodes+edges/s, 500 -> 14.8k)
+    bulk_chunk = 2000
 
     def __init__(self, *, home: Path | None = None, socket_path: str | None = None,
                  host: str | None = None, port: int = 6379, graph: str = "ownergraph"):

@@ -42,10 +42,15 @@ class Neo4jStore(GraphStore):
     """A graph in a Neo4j 5 database (single server, cluster or Aura)."""
 
     backend = "neo4j"
+    # large transactions cost more at commit than they save (10k demo, measured:
+    # 2,000 artifacts a unit -> 5.9k nodes+edges/s, 500 -> ~19k)
+    bulk_chunk = 500
 
     def __init__(self, uri: str, user: str = "neo4j", password: str = "", database: str | None = None):
         try:
-            self._driver = GraphDatabase.driver(uri, auth=(user, password) if password else None)
+            # schema-less reads of properties not yet written are normal here, not warnings
+            self._driver = GraphDatabase.driver(uri, auth=(user, password) if password else None,
+                                                notifications_min_severity="OFF")
         except (ValueError, Neo4jError) as e:
             raise StoreUnavailable(f"cannot use Neo4j at {uri}: {e}") from e
         self.uri = uri
