@@ -66,7 +66,7 @@ TOPICS = (
           ("price-optimizer", "elasticity-model", "demand-model"), "regression"),
     Topic("eta", "logistics-forecasting", "Logistics Forecasting", "delivery-times",
           ("trips", "gps-pings", "courier-shifts"),
-          ("eta-predictor", "route-scorer", "supply-forecaster"), "regression"),
+          ("arrival-predictor", "route-scorer", "supply-forecaster"), "regression"),
     Topic("churn", "customer-retention", "Customer Retention", "churn-labels",
           ("subscriptions", "cancellations", "usage-events"),
           ("churn-predictor", "ltv-model", "uplift-model"), "classification"),

@@ -17,22 +17,44 @@ DAY = 1440  # minutes
 HOUR = 60
 
 
+class DemoRandom(random.Random):
+    """``random.Random`` with cheaper ``randint`` and ``choice``.
+
+    They are called a few million times for 100k artifacts; the stock versions draw
+    bits in a Python loop, these scale one ``random()`` draw. Same seed, same values,
+    on any platform (``random()`` is specified for a seeded Mersenne Twister).
+    """
+
+    def randint(self, a: int, b: int) -> int:
+        return a + int(self.random() * (b - a + 1))
+
+    def choice(self, seq):
+        return seq[int(self.random() * len(seq))]
+
+
 class Clock:
     """Turns ages (minutes before ``now``) into ISO-8601 UTC text.
 
-    Formatting is cached: the same ages recur (daily versions share hours) and
-    ``strftime`` would otherwise dominate generation time.
+    Cached, and built from a per-day date string plus arithmetic rather than
+    ``strftime``: formatting would otherwise dominate generation time.
     """
 
     def __init__(self, now: datetime) -> None:
         self.now = now
-        self._iso: dict[int, str] = {}
+        self._minute = int(now.timestamp() // 60)
+        self._second = f"{now.second:02d}"
+        self._days: dict[int, str] = {}
+        self.cache: dict[int, str] = {}
 
     def iso(self, age: int) -> str:
-        text = self._iso.get(age)
+        text = self.cache.get(age)
         if text is None:
-            text = (self.now - timedelta(minutes=age)).strftime("%Y-%m-%dT%H:%M:%SZ")
-            self._iso[age] = text
+            day, minute = divmod(self._minute - age, DAY)
+            date = self._days.get(day)
+            if date is None:
+                date = self._days[day] = (datetime(1970, 1, 1) + timedelta(days=day)).strftime("%Y-%m-%d")
+            text = f"{date}T{minute // 60:02d}:{minute % 60:02d}:{self._second}Z"
+            self.cache[age] = text
         return text
 
     def date(self, age: int) -> str:
@@ -55,30 +77,15 @@ class Ref:
         self.ages = ages     # strictly decreasing: oldest (largest age) first
         self.noun = noun
 
-    def pick(self, age: int) -> int:
-        """Index of the newest version at least ``age`` minutes old, or -1."""
-        ages = self.ages
-        for j in range(len(ages) - 1, -1, -1):
-            if ages[j] >= age:
-                return j
-        return -1
-
-    def link(self, age: int, relation: str, gap: int = 1, cap: int | None = None) -> dict | None:
-        """A derived_from entry for a version created ``age`` minutes ago: the newest
-        upstream version created at least ``gap`` minutes before it (capped at index
-        ``cap``); None when the upstream has no version that old."""
-        j = self.pick(age + gap)
-        if j < 0:
-            return None
-        if cap is not None and j > cap:
-            j = cap
-        return {"uid": f"{self.uid}@{self.names[j]}", "relation": relation}
-
 
 def after(rng: random.Random, age: int, lo: int, hi: int) -> int:
-    """The age of a moment lo..hi minutes after ``age``, never in the future."""
-    later = age - rng.randint(lo, hi)
-    return later if later >= 0 else age // 2
+    """The age of a moment lo..hi minutes after ``age``, but at most half-way to now.
+
+    The cap keeps every chain of derivations (raw data lands 8-14h ago, then tables,
+    features, models, evaluations, metrics) in the past, and each step strictly later
+    than its input.
+    """
+    return age - max(1, min(rng.randint(lo, hi), age // 2))
 
 
 def dated(clock: Clock, latest: int, n: int, cadence_days: int) -> tuple[list[str], list[int]]:
@@ -105,12 +112,12 @@ def hyperparameters(rng: random.Random, algorithm: str) -> dict:
     lr = round(10 ** rng.uniform(-3.0, -0.7), 5)
     if algorithm in ("xgboost", "lightgbm"):
         return {"algorithm": algorithm, "learning_rate": lr, "max_depth": rng.randint(3, 10),
-                "n_estimators": rng.randrange(100, 2001, 50), "subsample": round(rng.uniform(0.6, 1.0), 2)}
+                "n_estimators": 50 * rng.randint(2, 40), "subsample": round(rng.uniform(0.6, 1.0), 2)}
     if algorithm == "pytorch-mlp":
         return {"algorithm": algorithm, "learning_rate": lr, "batch_size": rng.choice((256, 512, 1024, 2048)),
                 "epochs": rng.randint(5, 40), "dropout": round(rng.uniform(0.0, 0.5), 2)}
     return {"algorithm": algorithm, "C": round(10 ** rng.uniform(-2, 1), 4), "penalty": "l2",
-            "max_iter": rng.randrange(200, 1001, 100)}
+            "max_iter": 100 * rng.randint(2, 10)}
 
 
 _METRIC_BASE = {

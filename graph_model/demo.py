@@ -1,0 +1,205 @@
+"""A deterministic synthetic organisation, as catalog manifests.
+
+Why it exists: the dashboard, the services, the tests and the benchmarks all need an
+organisation that looks like a real ML shop (teams, people, daily datasets feeding
+feature sets, models, evaluations, deployments) *and* holds the problems ownergraph
+exists to expose, at known places: artifacts nobody owns, artifacts without a deputy,
+a departed person who still owns things, one person on whom many widely used datasets
+depend, and a failing deployment with a recent change a few hops upstream.
+``demo_facts`` reports where those are, computed from the generated data.
+
+Shape of the stream: people and teams, then a shared core (raw data, warehouse tables,
+feature sets) owned by the data platform team, then one *domain* after another (a
+team's product area). Each domain is in topological order (datasets, feature sets,
+models, pipelines, evaluations, metrics, deployments) and refers only to itself and
+the core, so the stream can be cut anywhere into chunks that load in order, and
+generation holds one domain (plus the core) in memory at a time. The story around the
+failing deployment is written into the first domain so that it exists at every size.
+
+Everything is drawn from one seeded ``random.Random`` in a fixed order, and all times
+are offsets from ``now``: the same (size, seed, now) gives the same manifest.
+
+Modules: this one is the public API and the facts; ``demo_org`` is the plan (people,
+teams, layout, where the gaps go); ``demo_layers`` builds each kind of artifact;
+``demo_versions`` holds time, lineage and provenance helpers; ``demo_names`` the words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Iterable, Iterator
+
+from .demo_org import Organisation
+from .demo_versions import DAY
+
+RECENT_MINUTES = 2 * DAY   # "recent" means within two days before now
+_KINDS = ("dataset", "feature_set", "model", "pipeline", "evaluation", "metric", "deployment", "other")
+
+
+@dataclass(frozen=True)
+class DemoFacts:
+    """Where the deliberate gaps of a generated organisation are (for tests and demos).
+
+    Artifacts are uids, people are person ids, tuples are in manifest order.
+    """
+
+    failing_deployment: str        # the one deployment whose latest revision has status "failing"
+    failing_model: str             # the model that revision is deployed_from (not its latest version)
+    sole_owner: str                # active person, primary with no steward, of the most-used artifacts
+    sole_owner_artifacts: tuple[str, ...]      # everything they own with no steward
+    inactive_owner: str            # a departed person (active: false) still primary owner
+    inactive_owner_artifacts: tuple[str, ...]  # some with a steward, some without
+    no_owner_artifacts: tuple[str, ...]
+    no_steward_artifacts: tuple[str, ...]
+    recent_change: str             # 1-3 hops upstream of the failing revision, changed < 2 days ago
+    counts: dict                   # people, teams, artifacts, versions, commits, runs, derived_from, per kind
+
+
+def build_demo(size: int = 300, seed: int = 7, now: datetime | None = None) -> dict:
+    """The whole organisation as one manifest dict.
+
+    Args:
+        size: approximate number of artifacts (at least 20; the gaps exist from 50).
+        seed: seed of the only random generator used.
+        now: the instant every timestamp is relative to (default: this UTC hour).
+    """
+    org = Organisation(size, seed, _utc_hour(now))
+    return {"reason": org.reason, "people": org.people, "teams": org.teams,
+            "artifacts": list(org.artifacts())}
+
+
+def iter_demo_chunks(size: int = 300, seed: int = 7, now: datetime | None = None,
+                     chunk_artifacts: int = 2000) -> Iterator[dict]:
+    """The same organisation as ``build_demo``, as manifests of ``chunk_artifacts`` artifacts.
+
+    The first chunk carries the people and teams; every artifact refers only to
+    artifacts in its own or earlier chunks, so loading the chunks in order works.
+    Generated lazily: memory does not grow with ``size``.
+    """
+    if chunk_artifacts < 1:
+        raise ValueError("chunk_artifacts must be at least 1")
+    org = Organisation(size, seed, _utc_hour(now))
+    part, batch = 1, []
+    for art in org.artifacts():
+        batch.append(art)
+        if len(batch) == chunk_artifacts:
+            yield _chunk(org, part, batch)
+            part, batch = part + 1, []
+    if batch or part == 1:
+        yield _chunk(org, part, batch)
+
+
+def demo_facts(size: int = 300, seed: int = 7, now: datetime | None = None) -> DemoFacts:
+    """The known facts of ``build_demo(size, seed, now)``, found by scanning its data."""
+    org = Organisation(size, seed, _utc_hour(now))
+    return _scan(org.people, org.teams, org.artifacts(), org.clock.now)
+
+
+def _utc_hour(now: datetime | None) -> datetime:
+    """``now`` in UTC (naive means UTC); by default the current hour, so that repeated
+    runs within an hour are identical."""
+    if now is None:
+        return datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
+    return now.replace(tzinfo=timezone.utc) if now.tzinfo is None else now.astimezone(timezone.utc)
+
+
+def _chunk(org: Organisation, part: int, artifacts: list[dict]) -> dict:
+    out = {"reason": f"{org.reason}, part {part}"}
+    if part == 1:
+        out["people"], out["teams"] = org.people, org.teams
+    out["artifacts"] = artifacts
+    return out
+
+
+# -- facts ---------------------------------------------------------------------------
+
+
+def _scan(people: list[dict], teams: list[dict], artifacts: Iterable[dict], now: datetime) -> DemoFacts:
+    """Find the gaps by reading the data, as a reviewer of the catalog would.
+
+    Lineage is kept only until the failing deployment has been seen (it is near the
+    start of the stream), so scanning a large organisation stays light.
+    """
+    departed = {p["id"] for p in people if not p.get("active", True)}
+    counts = {"people": len(people), "teams": len(teams), "artifacts": 0, "versions": 0,
+              "commits": 0, "runs": 0, "derived_from": 0, **{k: 0 for k in _KINDS}}
+    sole: dict[str, str] = {}
+    reach: dict[str, int] = {}
+    departed_owns: dict[str, list[str]] = {}
+    no_owner, no_steward, failing = [], [], []
+    parents: dict[str, list[str]] | None = {}
+    created: dict[str, str] = {}
+    latest: dict[str, str] = {}
+    recent = None
+    for a in artifacts:
+        uid, owner, versions = a["uid"], a.get("owner"), a.get("versions", [])
+        counts["artifacts"] += 1
+        counts[a["kind"]] += 1
+        if not owner:
+            no_owner.append(uid)
+        elif owner in departed:
+            departed_owns.setdefault(owner, []).append(uid)
+        if not a.get("stewards"):
+            no_steward.append(uid)
+            if owner:
+                sole[uid] = owner
+        upstream = set()
+        for v in versions:
+            counts["versions"] += 1
+            counts["commits"] += "commit" in v
+            counts["runs"] += "run" in v
+            refs = [x["uid"] for x in v.get("derived_from", ())]
+            counts["derived_from"] += len(refs)
+            upstream.update(r.rpartition("@")[0] for r in refs)
+            if parents is not None:
+                vuid = f"{uid}@{v['version']}"
+                parents[vuid], created[vuid] = refs, v.get("created_at", "")
+        for up in upstream:
+            if up in sole:
+                reach[sole[up]] = reach.get(sole[up], 0) + 1
+        if not versions:
+            continue
+        if parents is not None:
+            latest[uid] = f"{uid}@{versions[-1]['version']}"
+        if a["kind"] == "deployment" and versions[-1].get("deployment", {}).get("status") == "failing":
+            failing.append((uid, versions[-1]))
+            if parents is not None:
+                recent = _recent_upstream(latest[uid], parents, created, latest, now)
+                parents = None
+    if len(failing) != 1:
+        raise RuntimeError(f"expected exactly one failing deployment, found {len(failing)}")
+    if recent is None or not departed_owns or not reach:
+        raise RuntimeError("the demo organisation lacks one of its deliberate gaps")
+    fail_uid, fail_version = failing[0]
+    model = next(x["uid"] for x in fail_version.get("derived_from", ()) if x.get("relation") == "deployed_from")
+    sole_owner = min((p for p in reach if p not in departed), key=lambda p: (-reach[p], p))
+    inactive = min(departed_owns, key=lambda p: (-len(departed_owns[p]), p))
+    return DemoFacts(
+        failing_deployment=fail_uid, failing_model=model.rpartition("@")[0],
+        sole_owner=sole_owner, sole_owner_artifacts=tuple(u for u, p in sole.items() if p == sole_owner),
+        inactive_owner=inactive, inactive_owner_artifacts=tuple(departed_owns[inactive]),
+        no_owner_artifacts=tuple(no_owner), no_steward_artifacts=tuple(no_steward),
+        recent_change=recent, counts=counts)
+
+
+def _recent_upstream(start: str, parents: dict, created: dict, latest: dict, now: datetime,
+                     hops: int = 3) -> str | None:
+    """The artifact within ``hops`` upstream of version ``start`` whose version on the path
+    is its latest and was created within the last two days (the most recent such)."""
+    seen, frontier, found = {start}, [start], []
+    for _ in range(hops):
+        nxt = []
+        for vuid in frontier:
+            for up in parents.get(vuid, ()):
+                if up not in seen:
+                    seen.add(up)
+                    nxt.append(up)
+        for up in nxt:
+            art = up.rpartition("@")[0]
+            if latest.get(art) == up and created.get(up):
+                at = datetime.strptime(created[up], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+                if 0 <= (now - at).total_seconds() <= RECENT_MINUTES * 60:
+                    found.append((at, art))
+        frontier = nxt
+    return max(found)[1] if found else None
