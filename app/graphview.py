@@ -80,7 +80,7 @@ def artifact_node(item: dict, level: int, url: str | None, *, failing: bool = Fa
     if failing:
         node.update(color={"background": FAILING["background"], "border": FAILING["border"],
                            "highlight": FAILING}, borderWidth=5,
-                    font={"color": "#fff", "bold": True, "size": 16})
+                    font={"color": "#fff", "size": 16}, widthConstraint={"maximum": 420})
     return node
 
 
@@ -95,12 +95,13 @@ def collapse(nodes: list[dict], edges: list[dict], cap: int,
     """
     if len(nodes) <= cap:
         return nodes, edges, None
+    cap = max(cap, 2)   # the first node (the one the page is about) always stays
     keep = cap - 1
-    while keep > 0:
-        groups = {group_of(n)[0] for n in nodes[keep:]}
-        if keep + len(groups) <= cap:
-            break
+    while keep > 1 and keep + len({group_of(n)[0] for n in nodes[keep:]}) > cap:
         keep -= 1
+    if keep + len({group_of(n)[0] for n in nodes[keep:]}) > cap:
+        level = group_of(nodes[keep])[2]
+        group_of = lambda n: ("more", "more artifacts", level)  # noqa: E731 - too many groups: one
     kept, hidden = nodes[:keep], nodes[keep:]
     mapping = {n["id"]: n["id"] for n in kept}
     members: dict[str, dict] = {}

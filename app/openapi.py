@@ -84,6 +84,23 @@ def openapi_document() -> dict:
                 "responses": {"200": _resp("groups by kind, counts, notify list, truncated"),
                               "400": _resp("bad depth", problems),
                               "404": _resp("unknown artifact or version", error), "503": unavailable}}},
+            "/api/v1/cypher": {"post": {
+                "summary": "Run a read-only Cypher query (time limit and row cap apply; writes are refused)",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["query"], "properties": {
+                        "query": {"type": "string", "maxLength": 20000},
+                        "params": {"type": "object", "description": "values for $parameters"}}}}}},
+                "responses": {
+                    "200": _resp("columns, rows (nodes and relationships as objects with _type), truncated "
+                                 "(the row cap was hit), row_cap", {"type": "object", "properties": {
+                                     "columns": {"type": "array", "items": {"type": "string"}},
+                                     "rows": {"type": "array", "items": {"type": "array"}},
+                                     "truncated": {"type": "boolean"}, "row_cap": {"type": "integer"},
+                                     "timeout_ms": {"type": "integer"}, "elapsed_ms": {"type": "number"}},
+                                     "required": ["columns", "rows", "truncated", "row_cap"]}),
+                    "400": _resp("missing query, bad params, syntax error or time limit exceeded", problems),
+                    "403": _resp("the query would write: refused, nothing changed", error),
+                    "503": unavailable}}},
         },
         "components": {"schemas": components},
     }

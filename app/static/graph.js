@@ -27,7 +27,7 @@
       nodes: {
         shape: "box", margin: 6, borderWidthSelected: 3,
         font: {face: "Inter, system-ui, -apple-system, Segoe UI, sans-serif", size: 13},
-        widthConstraint: {maximum: 230}
+        widthConstraint: {maximum: 260}
       },
       edges: {
         arrows: {to: {enabled: !!data.arrows, scaleFactor: 0.5}},
@@ -75,7 +75,7 @@
     }, options(data, nodes.length));
     var done = function () {
       network.setOptions({physics: false});
-      network.fit();
+      network.fit({maxZoomLevel: 1.2});
       container.setAttribute("data-ready", "1");
     };
     if (data.hierarchical) {
