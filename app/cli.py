@@ -151,7 +151,7 @@ def serve(obj: Ctx, host, port):
 
 
 @cli.command()
-@click.option("--size", default=300, show_default=True, type=click.IntRange(10, 2_000_000),
+@click.option("--size", default=300, show_default=True, type=click.IntRange(20, 2_000_000),
               help="About this many artifacts.")
 @click.option("--seed", default=7, show_default=True, type=int)
 @click.option("--host", default="127.0.0.1", show_default=True)

@@ -23,12 +23,13 @@ class BulkResult:
 
 
 def ingest_chunks(store: GraphStore, chunks: Iterable[dict], *, actor: str | None = None,
+                  at: int | None = None,
                   progress: Callable[[BulkResult], None] | None = None) -> BulkResult:
-    """Validate and apply each manifest dict in turn."""
+    """Validate and apply each manifest dict in turn (``at``: the change time, default now)."""
     result = BulkResult()
     started = time.perf_counter()
     for chunk in chunks:
-        summary = manifest.ingest(store, parse.validate(chunk), actor=actor)
+        summary = manifest.ingest(store, parse.validate(chunk), actor=actor, at=at)
         result.chunks += 1
         result.events += summary.events
         for key, n in summary.counts.items():

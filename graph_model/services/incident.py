@@ -44,7 +44,9 @@ def incident(store: GraphStore, uid: str, *, version: str | None = None, depth: 
 
     Returns:
         dict with ``artifact`` (owners, team with escalation, links, version, flags),
-        ``upstream`` (each artifact once, nearest first), ``edges``, ``page`` (ordered
+        ``upstream`` (each artifact once, nearest first, with ``last_change`` = its newest
+        version and ``recent_change`` = the newest version *on the path* made or committed
+        in the 7 days before the incident, else null), ``edges``, ``page`` (ordered
         people with reasons), ``notes``, ``truncated`` and ``truncated_reason``.
 
     Raises:
@@ -73,24 +75,24 @@ def incident(store: GraphStore, uid: str, *, version: str | None = None, depth: 
         if target_art in reached:
             relations.setdefault(target_art, []).append(e)
 
+    path_changes = ownership.load_version_changes(store, list(walk.distance))
     upstream = []
     for auid, info in sorted(reached.items(), key=lambda kv: (kv[1]["distance"], kv[0])):
         o = owned.get(auid)
         change = changes.get(auid)
-        last = ownership.last_change_view(change)
-        t = ownership.change_time(change)
-        if last and t is not None:
-            last["ago"] = ownership.days_before(t, at)
+        recent = ownership.newest_recent([path_changes[v] for v in info["versions"] if v in path_changes], at)
         item = (o.as_dict(people) if o else {"uid": auid, "kind": None, "owner": None, "stewards": [],
                                               "team": None, "links": {}, "description": None})
         item.update(distance=info["distance"], versions=info["versions"],
-                    relations=relations.get(auid, []), last_change=last,
-                    flags=ownership.flags(o, change, at))
+                    relations=relations.get(auid, []), last_change=ownership.last_change_view(change),
+                    recent_change=recent, flags=ownership.flags(o, change, at, recent is not None))
         upstream.append(item)
 
     failing = owned[uid].as_dict(people)
-    failing.update(version=start["uid"], flags=ownership.flags(owned[uid], changes.get(uid), at),
-                   last_change=ownership.last_change_view(changes.get(uid)))
+    own_recent = ownership.newest_recent([path_changes[start["uid"]]], at) if start["uid"] in path_changes else None
+    failing.update(version=start["uid"], last_change=ownership.last_change_view(changes.get(uid)),
+                   recent_change=own_recent,
+                   flags=ownership.flags(owned[uid], changes.get(uid), at, own_recent is not None))
     page, notes = paging.build_page(_for_paging(failing), [_for_paging(u) for u in upstream], people)
     if as_of is not None:
         notes.append("ownership, team accountability and versions are as of the time asked; "
@@ -115,7 +117,4 @@ def _for_paging(item: dict) -> dict:
     team = item.get("team")
     if team:
         team = {"id": team["id"], "name": team["name"], "escalation": [p["id"] for p in team["escalation"]]}
-    out = dict(item, team=team)
-    if out.get("last_change") is None:
-        out["last_change"] = {}
-    return out
+    return dict(item, team=team)

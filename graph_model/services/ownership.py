@@ -93,8 +93,13 @@ def change_time(row: dict | None) -> int | None:
     return max(times) if times else None
 
 
-def flags(owned: Owned | None, change: dict | None, at: int) -> list[str]:
-    """Risk flags of one artifact at ``at`` (see README: incident flags)."""
+def flags(owned: Owned | None, change: dict | None, at: int, recent: bool) -> list[str]:
+    """Risk flags of one artifact at ``at`` (see README: incident flags).
+
+    Args:
+        recent: whether a version on the lineage path in question (or its commit) is
+            within the 7 days before ``at``; the caller knows the path.
+    """
     out = []
     if owned is None or owned.owner is None:
         out.append("no_primary_owner")
@@ -105,10 +110,30 @@ def flags(owned: Owned | None, change: dict | None, at: int) -> list[str]:
     activity = [t for t in ((change or {}).get("last_version_at"), (change or {}).get("last_run_at")) if t]
     if not activity or max(activity) < at - STALE_MS:
         out.append("stale")
-    t = change_time(change)
-    if t is not None and at - RECENT_MS <= t <= at:
+    if recent:
         out.append("recent_change")
     return out
+
+
+def load_version_changes(store: GraphStore, vuids: list[str]) -> dict[str, dict]:
+    """Version uid -> {version, created_at, sha, author, commit_time}."""
+    out: dict[str, dict] = {}
+    for chunk in batched(sorted(set(vuids))):
+        for r in store.read("version_changes", uids=chunk):
+            out[r["version"]] = r
+    return out
+
+
+def newest_recent(rows: list[dict], at: int) -> dict | None:
+    """The most recent of ``rows`` (version changes) inside the 7 days before ``at``."""
+    inside = [(change_time(r), r) for r in rows]
+    inside = [(t, r) for t, r in inside if t is not None and at - RECENT_MS <= t <= at]
+    if not inside:
+        return None
+    t, r = max(inside, key=lambda tr: tr[0])
+    view = last_change_view(r) or {}
+    view["ago"] = days_before(t, at)
+    return view
 
 
 def days_before(t: int, at: int) -> str:

@@ -75,21 +75,21 @@ def build_page(failing: dict, upstream: list[dict], people: dict[str, dict]) -> 
     Args:
         failing: the failing artifact (owner, stewards, team with escalation ids).
         upstream: upstream artifacts sorted nearest first, each with owner, stewards, team,
-            distance, flags and last_change (with author and a human ``ago``).
+            distance and ``recent_change`` (the new version on the path with its commit
+            author and a human ``ago``, or None).
     """
     p = Pager(people)
     p.owners(failing, failing["uid"])
-    recent = [u for u in upstream if "recent_change" in u["flags"]]
+    recent = [u for u in upstream if u.get("recent_change")]
     for u in recent:
-        ago = u["last_change"].get("ago", "")
-        label = f"{u['uid']} (distance {u['distance']}), changed {ago}"
+        rc = u["recent_change"]
+        label = f"{u['uid']} (distance {u['distance']}), changed {rc['ago']}"
         p.owners(u, label)
-        lc = u["last_change"]
-        if lc.get("author"):
-            sha = (lc.get("commit") or "")[:10]
-            p.add(lc["author"], f"authored commit {sha} of {lc['version']} (distance {u['distance']}), {ago}")
+        if rc.get("author"):
+            sha = (rc.get("commit") or "")[:10]
+            p.add(rc["author"], f"authored commit {sha} of {rc['version']} (distance {u['distance']}), {rc['ago']}")
     for u in upstream:
-        if "recent_change" not in u["flags"]:
+        if not u.get("recent_change"):
             p.owners(u, f"{u['uid']} (distance {u['distance']})")
     p.team(failing.get("team"), f"accountable for {failing['uid']}")
     for u in upstream:

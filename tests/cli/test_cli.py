@@ -14,6 +14,8 @@ from pathlib import Path
 
 import yaml
 
+from graph_model.demo import build_demo, demo_facts
+
 from ..manifests import small
 
 EXE = [sys.executable, "-c", "from app.cli import main; main()"]
@@ -102,11 +104,14 @@ def test_acknowledged_write_survives_kill_9_of_both(og_home):
     server = _serve(og_home, port)
     try:
         assert _wait_http(f"http://127.0.0.1:{port}/healthz")["status"] == "ok"
-        req = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/manifest",
-                                     data=json.dumps(small()).encode(), method="POST",
-                                     headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(req, timeout=30) as r:
-            assert json.loads(r.read())["changed"] is True
+        # a large unit (thousands of statements in one MULTI block) followed by a small one:
+        # replaying a large block while a client talks to the server once aborted it
+        for data in (build_demo(size=300), small()):
+            req = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/manifest",
+                                         data=json.dumps(data).encode(), method="POST",
+                                         headers={"Content-Type": "application/json"})
+            with urllib.request.urlopen(req, timeout=60) as r:
+                assert json.loads(r.read())["changed"] is True
         db_pid = int((og_home / "falkordb.pid").read_text())
         os.kill(db_pid, signal.SIGKILL)
         server.kill()
@@ -123,6 +128,9 @@ def test_acknowledged_write_survives_kill_9_of_both(og_home):
     res = run(og_home, "show", "models/churn", "--json")
     assert res.returncode == 0, res.stderr
     assert json.loads(res.stdout)["owner"]["id"] == "ana"
+    facts = demo_facts(size=300)
+    res = run(og_home, "show", facts.failing_deployment, "--json")
+    assert res.returncode == 0 and json.loads(res.stdout)["uid"] == facts.failing_deployment
     assert run(og_home, "audit", "verify").returncode == 0
 
 

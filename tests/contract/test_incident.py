@@ -85,8 +85,9 @@ def test_recent_change_two_hops_up_is_paged_first_with_its_author(store):
     load(store, diamond(recent_two_hops=True))
     a = incident(store, "deploy/api", as_of=T_NOW)
     f1 = next(u for u in a["upstream"] if u["uid"] == "features/f1")
-    assert "recent_change" in f1["flags"] and f1["last_change"]["author"] == "zed"
-    assert f1["last_change"]["commit"] == "f1f1f1f1f1f1f1f1"
+    assert "recent_change" in f1["flags"] and f1["recent_change"]["author"] == "zed"
+    assert f1["recent_change"]["commit"] == "f1f1f1f1f1f1f1f1" and f1["recent_change"]["version"] == "features/f1@1"
+    assert [u["uid"] for u in a["upstream"] if u["recent_change"]] == ["features/f1"]
     assert page_ids(a)[:5] == ["dora", "fay", "fred", "zed", "mo"]
     fay = a["page"][1]
     assert fay["reasons"][0] == "primary owner of features/f1 (distance 2), changed 1 day before"
@@ -138,9 +139,14 @@ def test_deployment_on_an_old_model_version_follows_what_is_deployed(store):
     load(store, arts)
     a = incident(store, "deploy/old", as_of=T_NOW)
     assert {u["uid"]: u["versions"] for u in a["upstream"]} == {"models/m": ["models/m@1"], "raw/d": ["raw/d@a"]}
-    # the model's own newest version is 3 (a recent change) even though 1 is what runs
+    # the model's newest version (3) is recent, but what runs is 1: not a recent change
+    # on this incident's path; the card still shows the newest version as last change
     m = a["upstream"][0]
-    assert m["last_change"]["version"] == "models/m@3" and "recent_change" in m["flags"]
+    assert m["last_change"]["version"] == "models/m@3"
+    assert "recent_change" not in m["flags"] and m["recent_change"] is None
+    latest_path = incident(store, "models/m", as_of=T_NOW)
+    raw_new = next(u for u in latest_path["upstream"] if u["uid"] == "raw/new")
+    assert raw_new["recent_change"]["version"] == "raw/new@1"
     # asking about the model itself starts at its newest version
     latest = incident(store, "models/m", as_of=T_NOW)
     assert {u["uid"] for u in latest["upstream"]} == {"raw/d", "raw/new"}

@@ -13,10 +13,10 @@ PEOPLE = {p["id"]: p for p in [person("own"), person("stw"), person("up1"), pers
                                person("esc1"), person("esc2"), person("gone", active=False)]}
 
 
-def art(uid, owner=None, stewards=(), team=None, distance=None, flags=(), last_change=None):
+def art(uid, owner=None, stewards=(), team=None, distance=None, recent_change=None):
     return {"uid": uid, "owner": PEOPLE.get(owner) if owner else None,
             "stewards": [PEOPLE[s] for s in stewards], "team": team, "distance": distance,
-            "flags": list(flags), "last_change": last_change or {}}
+            "recent_change": recent_change}
 
 
 TEAM = {"id": "t", "name": "T", "escalation": ["esc1", "esc2", "own"]}
@@ -26,8 +26,9 @@ def test_order_failing_then_recent_then_others_then_teams():
     failing = art("deploy/x", "own", ["stw"], TEAM)
     upstream = [
         art("models/near", "up1", distance=1),
-        art("data/far", "up2", distance=2, flags=["recent_change"],
-            last_change={"author": "auth", "commit": "abcdef1234567", "version": "data/far@2", "ago": "1 day before"}),
+        art("data/far", "up2", distance=2,
+            recent_change={"author": "auth", "commit": "abcdef1234567", "version": "data/far@2",
+                           "ago": "1 day before"}),
     ]
     page, notes = build_page(failing, upstream, PEOPLE)
     assert [e["person"]["id"] for e in page] == ["own", "stw", "up2", "auth", "up1", "esc1", "esc2"]
