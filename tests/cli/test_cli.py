@@ -177,3 +177,31 @@ def test_incident_and_impact_commands(og_home, tmp_path):
     assert run(og_home, "incident", "deploy/none").returncode == 1
     res = run(og_home, "impact", "raw/events", "--json")
     assert json.loads(res.stdout)["counts"]["total"] == 3
+
+
+def test_the_same_commands_against_neo4j_with_flags(neo4j_settings, tmp_path):
+    from graph_model.store.neo4j_store import Neo4jStore
+
+    def wipe():
+        with Neo4jStore(neo4j_settings["uri"], neo4j_settings["user"], neo4j_settings["password"]) as s:
+            s.clear()
+
+    wipe()
+    flags = ["--store", "neo4j", "--neo4j-uri", neo4j_settings["uri"], "--neo4j-user", neo4j_settings["user"],
+             "--neo4j-password", neo4j_settings["password"]]
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(small()))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "OWNERGRAPH_"))}
+
+    def og(*args):
+        return subprocess.run([*EXE, *flags, *args], capture_output=True, text=True, timeout=120, env=env, cwd=ROOT)
+
+    first = og("ingest", str(path))
+    assert first.returncode == 0, first.stderr
+    assert og("ingest", str(path)).stdout.strip() == "no changes"
+    assert json.loads(og("show", "models/churn", "--json").stdout)["owner"]["id"] == "ana"
+    assert og("audit", "verify").returncode == 0
+    bad = subprocess.run([*EXE, "--store", "neo4j", "--neo4j-uri", "bolt://127.0.0.1:9", "show", "a/b"],
+                         capture_output=True, text=True, timeout=120, env=env, cwd=ROOT)
+    assert bad.returncode == 3 and "unreachable" in bad.stderr
+    wipe()
