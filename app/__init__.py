@@ -33,4 +33,4 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 # one blueprint per concern (module app/<name>.py exposing ``bp``)
-BLUEPRINTS: list[str] = ["api", "api_incident", "dashboard", "console"]
+BLUEPRINTS: list[str] = ["api", "api_incident", "dashboard", "console", "api_analysis"]

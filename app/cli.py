@@ -195,7 +195,7 @@ def _register_commands() -> None:
 
 
 # one module per concern; each defines commands with @cli.command()
-COMMAND_MODULES: list[str] = ["cli_incident"]
+COMMAND_MODULES: list[str] = ["cli_incident", "cli_analysis"]
 
 
 def main() -> None:

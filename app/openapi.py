@@ -101,6 +101,27 @@ def openapi_document() -> dict:
                     "400": _resp("missing query, bad params, syntax error or time limit exceeded", problems),
                     "403": _resp("the query would write: refused, nothing changed", error),
                     "503": unavailable}}},
+            "/api/v1/hotspots": {"get": {
+                "summary": "Risk hotspots: artifacts ranked by impact x risk, each explained; people by bus factor",
+                "parameters": [_q("limit", "rows in each list, 1-500 (default 50)", type_="integer"),
+                               _q("kind", "only artifacts of this kind"),
+                               _q("team", "only artifacts this team is accountable for")],
+                "responses": {"200": _resp("artifacts (score, components, explanation) and people"),
+                              "400": _resp("bad limit or kind", problems),
+                              "404": _resp("unknown team", error), "503": unavailable}}},
+            "/api/v1/history": {"get": {
+                "summary": "An artifact's versions, ownership changes over time and audit events",
+                "parameters": [_q("artifact", "artifact uid", True)],
+                "responses": {"200": _resp("versions, ownership, audit"),
+                              "400": _resp("missing artifact", problems),
+                              "404": _resp("unknown artifact", error), "503": unavailable}}},
+            "/api/v1/compare": {"get": {
+                "summary": "What differs between two versions: maps, upstream, commit, run",
+                "parameters": [_q("a", "version uid, namespace/name@version", True),
+                               _q("b", "version to compare with (default: the one before a)")],
+                "responses": {"200": _resp("per-key differences, upstream added/removed, commit, run"),
+                              "400": _resp("malformed version, or a has no previous version", problems),
+                              "404": _resp("unknown version", error), "503": unavailable}}},
         },
         "components": {"schemas": components},
     }

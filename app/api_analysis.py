@@ -1,0 +1,39 @@
+"""Analysis endpoints: risk hotspots, an artifact's history, and version comparison.
+
+Views stay thin: parse the query string with ``params``, call the service, return its
+answer; the services raise ``BadParameter`` / ``NotFound`` and ``errors`` maps them.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+
+from graph_model.services import compare as compare_service
+from graph_model.services import history as history_service
+from graph_model.services import hotspots as hotspots_service
+
+from .params import int_arg, required_arg
+from .storage import get_store
+
+bp = Blueprint("api_analysis", __name__)
+
+
+def _optional(name: str) -> str | None:
+    return (request.args.get(name) or "").strip() or None
+
+
+@bp.get("/api/v1/hotspots")
+def hotspots():
+    limit = int_arg("limit", 50, 1, hotspots_service.LIMIT_MAX)
+    return jsonify(hotspots_service.hotspots(get_store(), limit=limit, kind=_optional("kind"),
+                                             team=_optional("team")))
+
+
+@bp.get("/api/v1/history")
+def history():
+    return jsonify(history_service.history(get_store(), required_arg("artifact")))
+
+
+@bp.get("/api/v1/compare")
+def compare():
+    return jsonify(compare_service.compare(get_store(), required_arg("a"), _optional("b")))
