@@ -123,14 +123,15 @@ def audit_verify(obj: Ctx):
 
 
 def _stop_on_term(signum, frame) -> None:
-    """SIGTERM (docker stop, a service manager) ends the server like Ctrl-C, so the
-    embedded store is released and stopped cleanly."""
+    """Ctrl-C and SIGTERM (docker stop, a service manager) end the server the same way,
+    so the embedded store is released and stopped cleanly."""
     raise KeyboardInterrupt
 
 
 def _serve(app, host: str, port: int) -> None:
     from waitress import serve as waitress_serve
     signal.signal(signal.SIGTERM, _stop_on_term)
+    signal.signal(signal.SIGINT, _stop_on_term)  # also when started with SIGINT ignored
     click.echo(f"serving on http://{host}:{port}  (Ctrl-C stops)")
     try:
         waitress_serve(app, host=host, port=port, threads=8, _quiet=True)
