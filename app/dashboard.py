@@ -195,19 +195,20 @@ def hotspots():
     limit = int_arg("limit", 50, 1, 500)
     store = get_store()
     answer = module.hotspots(store, limit=limit, kind=kind, team=team)
-    graph = _hotspot_graph(store, answer["artifacts"][:15])
+    graph = _hotspot_graph(store, answer["artifacts"][:10])
     return render_template("hotspots.html", a=answer, graph=graph, kinds=KINDS,
                            form={"kind": kind or "", "team": team or "", "limit": limit})
 
 
 def _hotspot_graph(store, rows: list[dict]) -> dict | None:
-    """The top hotspots (thick red border) and what is derived directly from them."""
+    """The top hotspots (boxes, red border) as hubs, with what is derived directly from
+    them as small dots fanned out under each, at fixed positions."""
     if not rows:
         return None
-    deps = overview.dependents_of(store, [r["uid"] for r in rows])
+    deps = overview.dependents_of(store, [r["uid"] for r in rows], per_artifact=8)
     top = {r["uid"] for r in rows}
     nodes = []
-    for r in rows:
+    for rank, r in enumerate(rows, 1):
         item = {"uid": r["uid"], "kind": r["kind"], "flags": ["no_primary_owner"] if not r["owner"] else [],
                 "owner": {"id": r["owner"], "name": None} if r["owner"] else None,
                 "stewards": [{"id": s, "name": None} for s in r["stewards"]],
@@ -215,6 +216,8 @@ def _hotspot_graph(store, rows: list[dict]) -> dict | None:
                 "description": f"score {r['score']}: {r['explanation']}"}
         node = graphview.artifact_node(item, 0, artifact_url(r["uid"]))
         node["color"]["border"], node["borderWidth"] = graphview.RISK_BORDERS["high"]
+        node.update(label=f"#{rank} {node['label']}", font={"size": 14, "color": "#111"},
+                    widthConstraint={"maximum": 270})
         nodes.append(node)
     for uid in sorted({e["dependent"] for e in deps["edges"]} - top):
         s = deps["artifacts"].get(uid, {})
@@ -222,11 +225,17 @@ def _hotspot_graph(store, rows: list[dict]) -> dict | None:
                 "owner": {"id": s["owner"], "name": s.get("owner_name"), "active": s.get("owner_active") is not False}
                 if s.get("owner") else None, "stewards": [],
                 "team": {"id": s["team"], "name": s.get("team_name")} if s.get("team") else None}
-        nodes.append(graphview.artifact_node(item, 1, artifact_url(uid)))
+        node = graphview.artifact_node(item, 1, artifact_url(uid))
+        node.update(shape="dot", size=8, label="", borderWidth=1)
+        nodes.append(node)
     edges = [{"from": e["source"], "to": e["dependent"], "label": ""} for e in deps["edges"]]
     nodes, edges, info = graphview.collapse(nodes, edges, node_cap(),
                                             lambda n: (n["kind"], f"{n['kind']} dependents", 1))
-    return {"nodes": nodes, "edges": edges, "collapsed": info, "hierarchical": True, "arrows": True}
+    pos = graphview.fan_positions([r["uid"] for r in rows], edges)
+    for n in nodes:
+        n.update(pos.get(n["id"], {"x": 0, "y": -120}))
+    return {"nodes": nodes, "edges": edges, "collapsed": info, "hierarchical": False, "arrows": True,
+            "positioned": True}
 
 
 @bp.get("/team/<team_id>")

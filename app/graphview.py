@@ -170,3 +170,21 @@ def lineage_graph(centre: dict, items: list[dict], version_edges: list[dict], *,
 
     nodes, edges, info = collapse(nodes, edges, cap, group_of)
     return {"nodes": nodes, "edges": edges, "collapsed": info, "hierarchical": True, "arrows": True}
+
+
+def fan_positions(hubs: list[str], edges: list[dict], per_row: int = 5, dx: int = 290, dy: int = 250,
+                  spread: int = 230) -> dict[str, dict]:
+    """Fixed positions for a hubs-and-dependents picture: hubs on a grid of ``per_row``
+    columns, each hub's dependents fanned out in a zig-zag row under it (a dependent of
+    several hubs sits under the first). Deterministic, so the picture does not move."""
+    pos: dict[str, dict] = {}
+    placed: set[str] = set(hubs)
+    for i, hub in enumerate(hubs):
+        hx, hy = (i % per_row) * dx, (i // per_row) * dy
+        pos[hub] = {"x": hx, "y": hy}
+        mine = [e["to"] for e in edges if e["from"] == hub and e["to"] not in placed]
+        placed.update(mine)
+        for j, dep in enumerate(mine):
+            frac = j / (len(mine) - 1) if len(mine) > 1 else 0.5
+            pos[dep] = {"x": hx - spread / 2 + spread * frac, "y": hy + 80 + (j % 2) * 36}
+    return pos

@@ -41,13 +41,15 @@
       physics: false
     };
     if (data.hierarchical) {
-      opts.layout = {hierarchical: {enabled: true, direction: "LR", levelSeparation: 270,
+      opts.layout = {hierarchical: {enabled: true, direction: "LR", levelSeparation: 235,
                                     nodeSpacing: 34, treeSpacing: 50, blockShifting: true,
                                     edgeMinimization: count < 200, parentCentralization: true}};
+    } else if (data.positioned) {
+      opts.layout = {improvedLayout: false};   // positions come with the data
     } else {
       opts.layout = {improvedLayout: count < 120};
       opts.physics = {enabled: true, solver: "forceAtlas2Based",
-                      forceAtlas2Based: {gravitationalConstant: -60, springLength: 110},
+                      forceAtlas2Based: {gravitationalConstant: -90, springLength: 140, avoidOverlap: 0.7},
                       stabilization: {enabled: true, iterations: 250, fit: true}};
     }
     return opts;
@@ -75,10 +77,10 @@
     }, options(data, nodes.length));
     var done = function () {
       network.setOptions({physics: false});
-      network.fit({maxZoomLevel: 1.2});
+      network.fit({maxZoomLevel: 1.35});
       container.setAttribute("data-ready", "1");
     };
-    if (data.hierarchical) {
+    if (data.hierarchical || data.positioned) {
       network.once("afterDrawing", done);
     } else {
       network.once("stabilizationIterationsDone", done);

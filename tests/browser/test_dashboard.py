@@ -125,7 +125,6 @@ PAGES = [
     "/team/evil-team",
     "/person/mallory",
     "/hotspots",
-    "/console?example=team_ownership",
 ]
 
 
@@ -136,6 +135,12 @@ def test_injected_names_render_as_text_everywhere(page):
         assert page.locator("img").count() == 0, url
         assert EVIL in page.locator("main").inner_text(), url
         assert_local_assets_only(page)
+    page.goto("/console?example=team_ownership")
+    page.fill("#params", '{"team": "evil-team"}')
+    page.click("#run")
+    wait_graph(page, "console-graph")
+    assert page.locator("img").count() == 0
+    assert EVIL in page.locator("#console-result").inner_text()
     assert page.dialogs == []
 
 
