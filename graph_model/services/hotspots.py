@@ -11,6 +11,7 @@ metadata gaps, in points). The formula and the points are documented in
 from __future__ import annotations
 
 import gc
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -48,17 +49,27 @@ class _Scored:
     score: float
 
 
+_gc_lock = threading.Lock()
+_gc_pause = {"holders": 0, "was_enabled": True}
+
+
 @contextmanager
 def _gc_paused():
     """Scoring builds a few million small objects that all live until the answer is
-    made; the cyclic collector would rescan them again and again for nothing."""
-    enabled = gc.isenabled()
-    gc.disable()
+    made; the cyclic collector would rescan them again and again for nothing. Counted,
+    so that concurrent requests (the server is threaded) leave it as they found it."""
+    with _gc_lock:
+        if _gc_pause["holders"] == 0:
+            _gc_pause["was_enabled"] = gc.isenabled()
+            gc.disable()
+        _gc_pause["holders"] += 1
     try:
         yield
     finally:
-        if enabled:
-            gc.enable()
+        with _gc_lock:
+            _gc_pause["holders"] -= 1
+            if _gc_pause["holders"] == 0 and _gc_pause["was_enabled"]:
+                gc.enable()
 
 
 def hotspots(store: GraphStore, *, limit: int = 50, kind: str | None = None,
