@@ -9,15 +9,13 @@ any other character except '@' and control characters.
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import pyvis
 from flask import Blueprint, abort, current_app, render_template, request, send_from_directory, url_for
 
-from graph_model.errors import NotFound
 from graph_model.schema import Kind, split_version_uid
-from graph_model.services import artifacts, overview, people, provenance
+from graph_model.services import artifacts, compare, history, hotspots as hotspot_service, overview, people, provenance
 from graph_model.services import impact as impact_service
 from graph_model.services import incident as incident_service
 
@@ -31,14 +29,6 @@ bp = Blueprint("dashboard", __name__)
 VIS_DIR = Path(pyvis.__file__).resolve().parent / "lib" / "vis-9.1.2"
 VIS_FILES = {"vis-network.min.js", "vis-network.css"}
 KINDS = [k.value for k in Kind]
-
-
-def _optional(name: str):
-    """A service module another part of the product provides, or None while it is absent."""
-    try:
-        return importlib.import_module(f"graph_model.services.{name}")
-    except ImportError:
-        return None
 
 
 def node_cap() -> int:
@@ -86,17 +76,13 @@ def home():
     q = (request.args.get("q") or "").strip()
     store = get_store()
     results = artifacts.search(store, q, 50) if q else None
-    return render_template("home.html", q=q, results=results, ov=overview.overview(store, 10),
-                           has_hotspots=_optional("hotspots") is not None)
+    return render_template("home.html", q=q, results=results, ov=overview.overview(store, 10))
 
 
 @bp.get("/fragments/top-hotspots")
 def top_hotspots():
     """The home page's hotspot table, loaded after the page (scoring reads the whole graph)."""
-    module = _optional("hotspots")
-    if module is None:
-        return render_template("_top_hotspots.html", rows=None)
-    answer = module.hotspots(get_store(), limit=int_arg("limit", 5, 1, 50))
+    answer = hotspot_service.hotspots(get_store(), limit=int_arg("limit", 5, 1, 50))
     return render_template("_top_hotspots.html", rows=answer["artifacts"])
 
 
@@ -135,13 +121,10 @@ def artifact(uid: str):
     card = artifacts.show(store, uid)
     chosen = _text_arg("version") or (split_version_uid(card["latest_version"])[1] if card["latest_version"] else None)
     detail = provenance.version(store, uid, chosen) if chosen else None
-    history_mod, compare_mod = _optional("history"), _optional("compare")
-    history = history_mod.history(store, uid) if history_mod else None
-    diff = None
-    if detail and detail["previous"] and compare_mod:
-        diff = compare_mod.compare(store, detail["uid"], detail["previous"])
+    past = history.history(store, uid)
+    diff = compare.compare(store, detail["uid"], detail["previous"]) if detail and detail["previous"] else None
     graph = _neighbour_graph(card, detail) if detail else None
-    return render_template("artifact.html", card=card, detail=detail, history=history, diff=diff,
+    return render_template("artifact.html", card=card, detail=detail, history=past, diff=diff,
                            graph=graph, chosen=chosen)
 
 
@@ -188,13 +171,10 @@ def impact(uid: str):
 
 @bp.get("/hotspots")
 def hotspots():
-    module = _optional("hotspots")
-    if module is None:
-        raise NotFound("hotspots are not available in this build")
     kind, team = _text_arg("kind"), _text_arg("team")
     limit = int_arg("limit", 50, 1, 500)
     store = get_store()
-    answer = module.hotspots(store, limit=limit, kind=kind, team=team)
+    answer = hotspot_service.hotspots(store, limit=limit, kind=kind, team=team)
     graph = _hotspot_graph(store, answer["artifacts"][:10])
     return render_template("hotspots.html", a=answer, graph=graph, kinds=KINDS,
                            form={"kind": kind or "", "team": team or "", "limit": limit})
