@@ -16,6 +16,7 @@ from graph_model.errors import PermissionDenied, Problem, ValidationFailed
 from graph_model.services import console as console_service
 
 from .console_graph import graph_of
+from .dashboard import artifact_url
 from .graphview import DEFAULT_CAP
 from .storage import get_store
 
@@ -30,7 +31,7 @@ def limits() -> tuple[int, int]:
 
 
 def _urls() -> dict:
-    return {"artifact": lambda uid: url_for("dashboard.artifact", uid=uid),
+    return {"artifact": artifact_url,
             "person": lambda pid: url_for("dashboard.person", person_id=pid),
             "team": lambda tid: url_for("dashboard.team", team_id=tid)}
 

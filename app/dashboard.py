@@ -21,7 +21,7 @@ from graph_model.services import incident as incident_service
 
 from . import graphview
 from .incident_markdown import incident_markdown
-from .params import int_arg, parse_instant
+from .params import int_arg, parse_instant, required_arg
 from .storage import get_store
 
 bp = Blueprint("dashboard", __name__)
@@ -35,8 +35,32 @@ def node_cap() -> int:
     return int(current_app.config.get("OWNERGRAPH_GRAPH_NODE_CAP", graphview.DEFAULT_CAP))
 
 
-def artifact_url(uid: str) -> str:
-    return url_for("dashboard.artifact", uid=uid)
+def _uid_url(page: str, uid: str, **args) -> str:
+    """The page's URL for ``uid``: in the path, unless a segment is '.' or '..' (browsers
+    resolve those away, even percent-encoded), then as ``?uid=``."""
+    if any(seg in (".", "..") for seg in uid.split("/")):
+        return url_for(f"dashboard.{page}_by_query", uid=uid, **args)
+    return url_for(f"dashboard.{page}", uid=uid, **args)
+
+
+@bp.app_template_global()
+def artifact_url(uid: str, **args) -> str:
+    return _uid_url("artifact", uid, **args)
+
+
+@bp.app_template_global()
+def incident_url(uid: str, **args) -> str:
+    return _uid_url("incident", uid, **args)
+
+
+@bp.app_template_global()
+def impact_url(uid: str, **args) -> str:
+    return _uid_url("impact", uid, **args)
+
+
+def _query_uid(uid: str | None) -> str:
+    """The uid from the path, else from ``?uid=`` (the form used for awkward uids)."""
+    return uid if uid is not None else required_arg("uid")
 
 
 def _text_arg(name: str) -> str | None:
@@ -86,8 +110,10 @@ def top_hotspots():
     return render_template("_top_hotspots.html", rows=answer["artifacts"])
 
 
+@bp.get("/incident", endpoint="incident_by_query")
 @bp.get("/incident/<path:uid>")
-def incident(uid: str):
+def incident(uid: str | None = None):
+    uid = _query_uid(uid)
     store = get_store()
     as_of_text = _text_arg("as_of")
     answer = incident_service.incident(
@@ -115,8 +141,10 @@ def _not_paged(answer: dict) -> list[dict]:
     return sorted(out.values(), key=lambda e: e["person"]["id"])
 
 
+@bp.get("/artifact", endpoint="artifact_by_query")
 @bp.get("/artifact/<path:uid>")
-def artifact(uid: str):
+def artifact(uid: str | None = None):
+    uid = _query_uid(uid)
     store = get_store()
     card = artifacts.show(store, uid)
     chosen = _text_arg("version") or (split_version_uid(card["latest_version"])[1] if card["latest_version"] else None)
@@ -154,8 +182,10 @@ def _neighbour_graph(card: dict, detail: dict) -> dict:
     return graph
 
 
+@bp.get("/impact", endpoint="impact_by_query")
 @bp.get("/impact/<path:uid>")
-def impact(uid: str):
+def impact(uid: str | None = None):
+    uid = _query_uid(uid)
     answer = impact_service.impact(get_store(), uid, version=_text_arg("version"),
                                    depth=int_arg("depth", None, 1, incident_service.MAX_DEPTH))
     card = artifacts.show(get_store(), uid)

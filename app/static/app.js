@@ -14,6 +14,11 @@
   var box = document.getElementById("suggest");
   if (search && box) {
     var artifactBase = search.getAttribute("data-artifact-base").replace(/x$/, "");
+    var artifactQuery = search.getAttribute("data-artifact-query");
+    var artifactHref = function (uid) {
+      var dots = uid.split("/").some(function (seg) { return seg === "." || seg === ".."; });
+      return dots ? artifactQuery + "?uid=" + encodeURIComponent(uid) : artifactBase + encodePath(uid);
+    };
     var timer = null, seq = 0;
     var render = function (results) {
       box.textContent = "";
@@ -21,7 +26,7 @@
       results.forEach(function (r) {
         var a = document.createElement("a");
         a.className = "sugg";
-        a.href = artifactBase + encodePath(r.uid);
+        a.href = artifactHref(r.uid);
         var uid = document.createElement("span");
         uid.className = "uid";
         uid.textContent = r.uid;

@@ -3,6 +3,7 @@ status codes, escaping of injected names, HTML error pages, limits and refusals.
 
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import quote
 
@@ -175,3 +176,26 @@ def test_console_row_cap_is_configurable_and_announced(store):
 def test_openapi_lists_the_cypher_endpoint(client, loaded):
     doc = client.get("/api/v1/openapi.json").json
     assert "post" in doc["paths"]["/api/v1/cypher"]
+
+
+AWKWARD = ["odd/../up", "odd/./here", "odd/a?b#c%d&e=f", "odd/back\\slash", "odd/trail/", "odd/sp ace/x y"]
+
+
+def test_awkward_uids_get_working_links(client, store):
+    manifest.ingest(store, parse.validate({"artifacts": [
+        {"uid": u, "kind": "dataset", "versions": [{"version": "1"}]} for u in AWKWARD]}), actor="test")
+    body = client.get("/?q=odd").get_data(as_text=True)
+    hrefs = dict((html.unescape(text), html.unescape(href))
+                 for href, text in re.findall(r'<a class="art" href="([^"]+)">([^<]+)</a>', body))
+    assert set(hrefs) == set(AWKWARD)
+    for uid, href in hrefs.items():
+        if "/../" in uid or "/./" in uid:
+            assert "?uid=" in href   # a browser would resolve the dot segments of a path away
+        else:
+            assert href.startswith("/artifact/") and "?" not in href
+        page = client.get(href)
+        assert page.status_code == 200, (uid, href)
+        assert f"<h1>{html.escape(uid, quote=False)}</h1>" in page.get_data(as_text=True)
+        for view in ("incident", "impact"):
+            assert client.get(href.replace("/artifact", "/" + view, 1)).status_code == 200
+    assert client.get("/artifact").status_code == 400
