@@ -19,7 +19,7 @@ from graph_model.services import artifacts, compare, history, hotspots as hotspo
 from graph_model.services import impact as impact_service
 from graph_model.services import incident as incident_service
 
-from . import graphview
+from . import graphview, page_graphs
 from .incident_markdown import incident_markdown
 from .params import int_arg, parse_instant, required_arg
 from .storage import get_store
@@ -151,35 +151,12 @@ def artifact(uid: str | None = None):
     detail = provenance.version(store, uid, chosen) if chosen else None
     past = history.history(store, uid)
     diff = compare.compare(store, detail["uid"], detail["previous"]) if detail and detail["previous"] else None
-    graph = _neighbour_graph(card, detail) if detail else None
+    graph = None
+    if detail:
+        near = overview.summaries(store, [r["artifact"] for r in detail["parents"] + detail["children"]])
+        graph = page_graphs.neighbour_graph(card, detail, near, artifact_url, node_cap())
     return render_template("artifact.html", card=card, detail=detail, history=past, diff=diff,
                            graph=graph, chosen=chosen)
-
-
-def _neighbour_graph(card: dict, detail: dict) -> dict:
-    """Lineage one hop both ways around the chosen version, as a small graph."""
-    centre = {"uid": card["uid"], "kind": card["kind"], "owner": card["owner"], "stewards": card["stewards"],
-              "team": card["team"], "flags": []}
-    items, edges = {}, []
-    summaries = {r["uid"]: r for r in get_store().read(
-        "artifact_summaries", uids=sorted({p["artifact"] for p in detail["parents"] + detail["children"]}))}
-    for rows, upstream in ((detail["parents"], True), (detail["children"], False)):
-        for r in rows:
-            s = summaries.get(r["artifact"], {})
-            owner = {"id": s["owner"], "name": s.get("owner_name"), "active": s.get("owner_active") is not False} \
-                if s.get("owner") else None
-            items.setdefault(r["artifact"], {
-                "uid": r["artifact"], "kind": s.get("kind"), "owner": owner, "stewards": [],
-                "team": {"id": s["team"], "name": s.get("team_name")} if s.get("team") else None,
-                "flags": [], "distance": 1, "side": -1 if upstream else 1})
-            edges.append({"source": detail["uid"], "target": r["uid"], "relation": r["relation"]} if upstream
-                         else {"source": r["uid"], "target": detail["uid"], "relation": r["relation"]})
-    graph = graphview.lineage_graph(centre, [i for i in items.values() if i["uid"] != card["uid"]], edges,
-                                    upstream=True, url_for_uid=artifact_url, cap=node_cap())
-    for n in graph["nodes"]:   # parents left of the artifact, children right of it
-        side = items.get(n["id"], {}).get("side", 0)
-        n["level"] = 1 + side
-    return graph
 
 
 @bp.get("/impact", endpoint="impact_by_query")
@@ -205,47 +182,11 @@ def hotspots():
     limit = int_arg("limit", 50, 1, 500)
     store = get_store()
     answer = hotspot_service.hotspots(store, limit=limit, kind=kind, team=team)
-    graph = _hotspot_graph(store, answer["artifacts"][:10])
+    top = answer["artifacts"][:10]
+    deps = overview.dependents_of(store, [r["uid"] for r in top], per_artifact=8)
+    graph = page_graphs.hotspot_graph(top, deps, artifact_url, node_cap())
     return render_template("hotspots.html", a=answer, graph=graph, kinds=KINDS,
                            form={"kind": kind or "", "team": team or "", "limit": limit})
-
-
-def _hotspot_graph(store, rows: list[dict]) -> dict | None:
-    """The top hotspots (boxes, red border) as hubs, with what is derived directly from
-    them as small dots fanned out under each, at fixed positions."""
-    if not rows:
-        return None
-    deps = overview.dependents_of(store, [r["uid"] for r in rows], per_artifact=8)
-    top = {r["uid"] for r in rows}
-    nodes = []
-    for rank, r in enumerate(rows, 1):
-        item = {"uid": r["uid"], "kind": r["kind"], "flags": ["no_primary_owner"] if not r["owner"] else [],
-                "owner": {"id": r["owner"], "name": None} if r["owner"] else None,
-                "stewards": [{"id": s, "name": None} for s in r["stewards"]],
-                "team": {"id": r["team"], "name": r["team"]} if r["team"] else None,
-                "description": f"score {r['score']}: {r['explanation']}"}
-        node = graphview.artifact_node(item, 0, artifact_url(r["uid"]))
-        node["color"]["border"], node["borderWidth"] = graphview.RISK_BORDERS["high"]
-        node.update(label=f"#{rank} {node['label']}", font={"size": 14, "color": "#111"},
-                    widthConstraint={"maximum": 270})
-        nodes.append(node)
-    for uid in sorted({e["dependent"] for e in deps["edges"]} - top):
-        s = deps["artifacts"].get(uid, {})
-        item = {"uid": uid, "kind": s.get("kind"), "flags": [],
-                "owner": {"id": s["owner"], "name": s.get("owner_name"), "active": s.get("owner_active") is not False}
-                if s.get("owner") else None, "stewards": [],
-                "team": {"id": s["team"], "name": s.get("team_name")} if s.get("team") else None}
-        node = graphview.artifact_node(item, 1, artifact_url(uid))
-        node.update(shape="dot", size=8, label="", borderWidth=1)
-        nodes.append(node)
-    edges = [{"from": e["source"], "to": e["dependent"], "label": ""} for e in deps["edges"]]
-    nodes, edges, info = graphview.collapse(nodes, edges, node_cap(),
-                                            lambda n: (n["kind"], f"{n['kind']} dependents", 1))
-    pos = graphview.fan_positions([r["uid"] for r in rows], edges)
-    for n in nodes:
-        n.update(pos.get(n["id"], {"x": 0, "y": -120}))
-    return {"nodes": nodes, "edges": edges, "collapsed": info, "hierarchical": False, "arrows": True,
-            "positioned": True}
 
 
 @bp.get("/team/<team_id>")

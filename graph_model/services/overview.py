@@ -77,6 +77,13 @@ def overview(store: GraphStore, limit: int = 10) -> dict:
             "recent": recent_changes(store, limit=limit)}
 
 
+def summaries(store: GraphStore, uids: list[str]) -> dict[str, dict]:
+    """Short rows (kind, primary owner, team) by uid, for lists and small graphs."""
+    if not uids:
+        return {}
+    return {r["uid"]: r for r in store.read("artifact_summaries", uids=sorted(set(uids)))}
+
+
 def dependents_of(store: GraphStore, uids: list[str], per_artifact: int = 12) -> dict:
     """What is derived directly from each artifact (for the hotspot graph).
 
@@ -90,6 +97,4 @@ def dependents_of(store: GraphStore, uids: list[str], per_artifact: int = 12) ->
         if count.get(r["source"], 0) < per_artifact:
             count[r["source"]] = count.get(r["source"], 0) + 1
             edges.append({"source": r["source"], "dependent": r["dependent"]})
-    wanted = sorted({e["dependent"] for e in edges} | set(uids))
-    rows = {r["uid"]: r for r in store.read("artifact_summaries", uids=wanted)}
-    return {"edges": edges, "artifacts": rows}
+    return {"edges": edges, "artifacts": summaries(store, [e["dependent"] for e in edges] + list(uids))}

@@ -199,3 +199,18 @@ def test_awkward_uids_get_working_links(client, store):
         for view in ("incident", "impact"):
             assert client.get(href.replace("/artifact", "/" + view, 1)).status_code == 200
     assert client.get("/artifact").status_code == 400
+
+
+def test_unreachable_store_gives_an_html_503_page():
+    from app import create_app
+    from graph_model.store import StoreConfig
+    app = create_app({"TESTING": True, "OWNERGRAPH_STORE_CONFIG": StoreConfig(
+        backend="neo4j", neo4j_uri="bolt://127.0.0.1:9", neo4j_password="x")})
+    client = app.test_client()
+    for url in ["/", "/incident/deploy/x", "/console"]:
+        r = client.get(url) if url != "/console" else client.post(url, data={"query": "RETURN 1"})
+        body = r.get_data(as_text=True)
+        assert r.status_code == 503 and r.mimetype == "text/html", url
+        assert "Graph store unavailable" in body and "Traceback" not in body
+    r = client.post("/api/v1/cypher", json={"query": "RETURN 1"})
+    assert r.status_code == 503 and r.is_json

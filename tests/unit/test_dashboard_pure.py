@@ -108,3 +108,33 @@ def test_example_header_parsing():
     e = parse_example("x_y", "// title: T\n// what it does\n// params: {\"a\": 1}\nMATCH (n)\n// inner\nRETURN n")
     assert (e.title, e.description, e.params) == ("T", "what it does", {"a": 1})
     assert e.query == "MATCH (n)\n// inner\nRETURN n"
+
+
+def test_neighbour_graph_puts_parents_left_and_children_right():
+    from app.page_graphs import neighbour_graph
+    card = {"uid": "models/m", "kind": "model", "owner": None, "stewards": [], "team": None}
+    detail = {"uid": "models/m@2",
+              "parents": [{"uid": "raw/r@1", "artifact": "raw/r", "relation": "trained_on"},
+                          {"uid": "models/m@1", "artifact": "models/m", "relation": "fine_tuned_from"}],
+              "children": [{"uid": "deploy/d@1", "artifact": "deploy/d", "relation": "deployed_from"}]}
+    g = neighbour_graph(card, detail, {"raw/r": {"uid": "raw/r", "kind": "dataset", "owner": "ana"}}, URLS["artifact"])
+    levels = {n["id"]: n["level"] for n in g["nodes"]}
+    assert levels == {"raw/r": 0, "models/m": 1, "deploy/d": 2}
+    assert {(e["from"], e["to"]) for e in g["edges"]} == {("raw/r", "models/m"), ("models/m", "deploy/d")}
+    assert next(n for n in g["nodes"] if n["id"] == "raw/r")["tooltip"][1] == "distance: 1"
+
+
+def test_hotspot_graph_numbers_hubs_and_fans_out_dependents():
+    from app.page_graphs import hotspot_graph
+    rows = [{"uid": f"raw/h{i}", "kind": "dataset", "owner": None if i == 0 else "p", "stewards": [],
+             "team": None, "score": 10 - i, "explanation": "why"} for i in range(3)]
+    deps = {"edges": [{"source": "raw/h0", "dependent": f"models/m{j}"} for j in range(4)]
+            + [{"source": "raw/h1", "dependent": "models/m0"}],
+            "artifacts": {f"models/m{j}": {"uid": f"models/m{j}", "kind": "model"} for j in range(4)}}
+    g = hotspot_graph(rows, deps, URLS["artifact"])
+    hubs = [n for n in g["nodes"] if n["id"].startswith("raw/")]
+    assert [n["label"] for n in hubs] == ["#1 raw/h0", "#2 raw/h1", "#3 raw/h2"]
+    dots = [n for n in g["nodes"] if n["id"].startswith("models/")]
+    assert len(dots) == 4 and all(n["shape"] == "dot" and n["label"] == "" for n in dots)
+    assert all("x" in n and "y" in n for n in g["nodes"]) and g["positioned"] is True
+    assert hotspot_graph([], {"edges": [], "artifacts": {}}, URLS["artifact"]) is None
