@@ -1,4 +1,4 @@
-// Every current person ownership (role primary or steward)
+// Every current person ownership (role primary or steward), as parallel lists
 MATCH (p:Person)-[o:OWNS]->(a:Artifact)
 WHERE o.until IS NULL
-RETURN a.uid AS uid, p.id AS person, o.role AS role
+RETURN collect(a.uid) AS uid, collect(p.id) AS person, collect(coalesce(o.role, 'primary')) AS role

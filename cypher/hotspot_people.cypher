@@ -1,3 +1,4 @@
-// Every person, with whether they are active (owners' activity decides ownership risk)
+// Every person and whether they are active (owners' activity decides ownership risk), as parallel lists
 MATCH (p:Person)
-RETURN p.id AS id, p.name AS name, p.active AS active
+RETURN collect(p.id) AS id, collect(coalesce(p.name, p.id)) AS name,
+       collect(coalesce(p.active, true)) AS active

@@ -1,4 +1,4 @@
-// Every current accountable team of an artifact
+// Every current accountable team of an artifact, as parallel lists
 MATCH (t:Team)-[o:OWNS]->(a:Artifact)
 WHERE o.until IS NULL
-RETURN a.uid AS uid, t.id AS team
+RETURN collect(a.uid) AS uid, collect(t.id) AS team
