@@ -89,10 +89,12 @@ def history(store: GraphStore, uid: str) -> dict:
         NotFound: no artifact has this uid.
     """
     head = _header(store, uid)
-    events = store.read("audit_events_for_target", target=uid, version_prefix=f"{uid}@")
+    versions = version_rows(store.read("version_history", uid=uid))
+    # by exact target (an index lookup each), not by prefix (a scan of the whole log)
+    events = store.read("audit_events_for_targets", targets=[uid] + [v["uid"] for v in versions])
     return {
         "uid": head["uid"], "kind": head["kind"],
-        "versions": version_rows(store.read("version_history", uid=uid)),
+        "versions": versions,
         "ownership": _ownership(store.read("ownership_history", uid=uid)),
         "audit": [_event(r) for r in events],
     }
