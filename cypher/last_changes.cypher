@@ -1,6 +1,6 @@
 // Per artifact, as of $at: its newest version with commit, and its latest activity (version or run)
 UNWIND $uids AS auid
-MATCH (v:Version)-[:VERSION_OF]->(:Artifact {uid: auid})
+MATCH (v:Version {artifact_uid: auid})
 WHERE v.created_at <= $at
 OPTIONAL MATCH (v)-[:PRODUCED_BY]->(r:Run)
 WITH auid, v, r ORDER BY v.seq DESC
