@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import shutil
 import sys
@@ -218,7 +217,7 @@ def run(args: argparse.Namespace) -> dict:
         for base, data in (("floor", floor[name]["times"]), ("naive", nv[name]["times"])):
             for p in (0.5, 0.95):
                 r = stats.ratio(data, mine, p)
-                q[f"{base}_ratio_p{int(p * 100)}"] = round(r, 4) if r is not None else None
+                q[f"{base}_ratio_p{int(p * 100)}"] = float(f"{r:.3g}") if r is not None else None
         result["queries"][name] = q
     result["floor_build_seconds"] = floor["build_seconds"]
     ni = result["naive_ingest"]
@@ -226,7 +225,7 @@ def run(args: argparse.Namespace) -> dict:
     return result
 
 
-def main(argv: list[str] | None = None) -> None:
+def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--backend", choices=("falkordb", "neo4j"), required=True)
     ap.add_argument("--size", type=int, required=True)
@@ -241,10 +240,15 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--neo4j-uri", default=None)
     ap.add_argument("--neo4j-password", default=None)
     ap.add_argument("--neo4j-pid", type=int, default=None)
-    ap.add_argument("--out", required=True)
-    args = ap.parse_args(argv)
+    ap.add_argument("--out", default=None)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
     result = run(args)
-    Path(args.out).write_text(json.dumps(result, indent=1, sort_keys=True))
+    if args.out:
+        Path(args.out).write_text(json.dumps(result, indent=1, sort_keys=True))
     print(json.dumps({k: result[k] for k in ("backend", "size")}), file=sys.stderr)
 
 

@@ -19,12 +19,12 @@ def percentile(values: list[float], p: float) -> float | None:
 
 
 def summary(times_ms: list[float]) -> dict:
-    """n, p50, p95, max and mean of a list of milliseconds (rounded for the report)."""
+    """n, p50, p95, max and mean of a list of milliseconds."""
     if not times_ms:
         return {"n": 0, "p50": None, "p95": None, "max": None, "mean": None}
-    return {"n": len(times_ms), "p50": round(percentile(times_ms, 0.5), 2),
-            "p95": round(percentile(times_ms, 0.95), 2), "max": round(max(times_ms), 2),
-            "mean": round(sum(times_ms) / len(times_ms), 2)}
+    return {"n": len(times_ms), "p50": round(percentile(times_ms, 0.5), 4),
+            "p95": round(percentile(times_ms, 0.95), 4), "max": round(max(times_ms), 4),
+            "mean": round(sum(times_ms) / len(times_ms), 4)}
 
 
 def time_each(fn: Callable[[str], Any], items: Iterable[str], budget_s: float | None = None) \
