@@ -1,6 +1,8 @@
 // Artifact-level edges to what is derived directly from any version of each artifact
+// (filtered after a WITH so FalkorDB starts from the indexed artifact_uid)
 UNWIND $uids AS auid
-MATCH (d:Version)-[:DERIVED_FROM]->(v:Version {artifact_uid: auid})
-WHERE d.artifact_uid <> auid
-RETURN DISTINCT auid AS source, d.artifact_uid AS dependent
+MATCH (v:Version {artifact_uid: auid})<-[:DERIVED_FROM]-(d:Version)
+WITH DISTINCT auid, d.artifact_uid AS dep
+WHERE dep <> auid
+RETURN auid AS source, dep AS dependent
 ORDER BY source, dependent
