@@ -81,7 +81,7 @@ def downstream_reach(graph: nx.DiGraph, kinds: Mapping[str, str]) -> dict[str, R
         uid -> Reach, for every node.
     """
     cond, members = _components(graph)
-    postorder = list(nx.dfs_postorder_nodes(cond))          # children before parents
+    postorder = _postorder_from_sources(cond)               # children before parents
     pos: dict = {}
     deploy_mask = model_mask = 0
     at = 0
@@ -109,6 +109,34 @@ def downstream_reach(graph: nx.DiGraph, kinds: Mapping[str, str]) -> dict[str, R
         _record(out, members[c], reach, pos[c], deploy_mask, model_mask, kinds)
         if parents_left[c] == 0:
             del bits[c]
+    return out
+
+
+def _postorder_from_sources(graph: nx.DiGraph) -> list:
+    """Depth-first postorder of a graph without cycles, started only from its sources.
+
+    Starting from sources (not from every node in turn) keeps what a source feeds
+    together in the order, so reach bitsets, which span from a node to its farthest
+    dependent, stay shorter.
+    """
+    succ = graph.succ
+    seen: set = set()
+    out: list = []
+    for root in graph:
+        if root in seen or graph.in_degree(root):
+            continue
+        seen.add(root)
+        stack = [(root, iter(succ[root]))]
+        while stack:
+            node, children = stack[-1]
+            for child in children:
+                if child not in seen:
+                    seen.add(child)
+                    stack.append((child, iter(succ[child])))
+                    break
+            else:
+                stack.pop()
+                out.append(node)
     return out
 
 
