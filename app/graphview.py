@@ -169,7 +169,18 @@ def lineage_graph(centre: dict, items: list[dict], version_edges: list[dict], *,
         return f"{kind}:{d}", f"{kind} at distance {d}", level(d)
 
     nodes, edges, info = collapse(nodes, edges, cap, group_of)
-    return {"nodes": nodes, "edges": edges, "collapsed": info, "hierarchical": True, "arrows": True}
+    return {"nodes": nodes, "edges": edges, "collapsed": info, "hierarchical": True, "arrows": True,
+            "height": canvas_height(nodes)}
+
+
+def canvas_height(nodes: list[dict]) -> int:
+    """A canvas tall enough for the busiest level, so a small graph leaves room for the
+    table below it on the first screen (one of the heights the stylesheet knows)."""
+    per_level: dict[int, int] = {}
+    for n in nodes:
+        per_level[n.get("level", 0)] = per_level.get(n.get("level", 0), 0) + 1
+    busiest = max(per_level.values(), default=0)
+    return 300 if busiest <= 6 else 420 if busiest <= 10 else 560
 
 
 def fan_positions(hubs: list[str], edges: list[dict], per_row: int = 5, dx: int = 290, dy: int = 250,

@@ -51,7 +51,7 @@ def test_incident_page_shows_page_list_and_graph(page, loaded):
     canvas = page.locator("#incident-graph canvas")
     assert canvas.is_visible()
     box = canvas.bounding_box()
-    assert box["width"] > 400 and box["height"] > 300
+    assert box["width"] > 400 and box["height"] > 250
     assert_local_assets_only(page)
     assert page.locator("#incident-md").input_value().startswith(f"**Incident: ")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
