@@ -11,7 +11,6 @@ import signal
 import sys
 import time
 from contextlib import contextmanager
-from pathlib import Path
 
 import click
 

@@ -12,24 +12,13 @@ from typing import Any
 from ..errors import BadParameter, NotFound
 from ..schema import from_epoch_ms
 from ..store.base import GraphStore
+from .person_view import escalation_people, load_people, person_view
 
 SEARCH_LIMIT_MAX = 200
 
 
 def _json(text: str | None) -> Any:
     return json.loads(text) if text else {}
-
-
-def _person(row: dict) -> dict:
-    return {"id": row["id"], "name": row.get("name"), "email": row.get("email"),
-            "active": row.get("active") is not False}
-
-
-def people(store: GraphStore, ids: list[str]) -> dict[str, dict]:
-    """People by id, keeping unknown ids out (callers decide what a gap means)."""
-    if not ids:
-        return {}
-    return {r["id"]: _person(r) for r in store.read("people_by_ids", ids=sorted(set(ids)))}
 
 
 def show(store: GraphStore, uid: str) -> dict:
@@ -48,10 +37,9 @@ def show(store: GraphStore, uid: str) -> dict:
     team_row = next((t for t in a["teams"] if t.get("id")), None)
     team = None
     if team_row:
-        by_id = people(store, team_row.get("escalation") or [])
+        ids = team_row.get("escalation") or []
         team = {"id": team_row["id"], "name": team_row["name"],
-                "escalation": [by_id.get(pid, {"id": pid, "name": None, "email": None, "active": False})
-                               for pid in team_row.get("escalation") or []]}
+                "escalation": escalation_people(load_people(store, ids), ids)}
     versions = [
         {"uid": v["uid"], "version": v["version"], "created_at": from_epoch_ms(v["created_at"]),
          "commit": ({"sha": v["commit"], "author": v["author"], "time": from_epoch_ms(v["commit_time"]),
@@ -63,8 +51,8 @@ def show(store: GraphStore, uid: str) -> dict:
     return {
         "uid": a["uid"], "kind": a["kind"], "namespace": a["namespace"], "name": a["name"],
         "description": a["description"], "tags": a["tags"] or [], "links": _json(a["links"]),
-        "owner": _person(primary) | {"since": from_epoch_ms(primary.get("since"))} if primary else None,
-        "stewards": [_person(s) | {"since": from_epoch_ms(s.get("since"))} for s in stewards],
+        "owner": person_view(primary) | {"since": from_epoch_ms(primary.get("since"))} if primary else None,
+        "stewards": [person_view(s) | {"since": from_epoch_ms(s.get("since"))} for s in stewards],
         "team": team,
         "versions": versions,
         "latest_version": latest,

@@ -8,6 +8,7 @@ from ..errors import NotFound
 from ..schema import version_uid
 from ..store.base import GraphStore
 from . import lineage_walk, ownership
+from .person_view import load_people
 from .incident import check_depth
 from .write_path import now_ms
 
@@ -43,7 +44,7 @@ def impact(store: GraphStore, uid: str, *, version: str | None = None, depth: in
     owned = ownership.load_owned(store, list(reached), at)
     ids = {p["id"] for o in owned.values() for p in ([o.owner] if o.owner else []) + o.stewards}
     ids.update(pid for o in owned.values() if o.team for pid in o.team["escalation"])
-    people = ownership.load_people(store, ids)
+    people = load_people(store, ids)
 
     groups: dict[str, list[dict]] = {}
     notify: dict[str, dict] = {}

@@ -12,6 +12,7 @@ from ..errors import BadParameter, NotFound
 from ..schema import from_epoch_ms, version_uid
 from ..store.base import GraphStore
 from . import lineage_walk, ownership, paging
+from .person_view import load_people
 from .write_path import now_ms
 
 DEFAULT_DEPTH = 10
@@ -67,7 +68,7 @@ def incident(store: GraphStore, uid: str, *, version: str | None = None, depth: 
         if o.team:
             person_ids.update(o.team["escalation"])
     person_ids.update(c["author"] for c in changes.values() if c.get("author"))
-    people = ownership.load_people(store, person_ids)
+    people = load_people(store, person_ids)
 
     relations: dict[str, list[dict]] = {}
     for e in walk.edges:

@@ -12,15 +12,11 @@ from dataclasses import dataclass
 
 from ..schema import from_epoch_ms
 from ..store.base import GraphStore, batched
+from .person_view import escalation_people, person_view
 
 DAY_MS = 86_400_000
 RECENT_MS = 7 * DAY_MS
 STALE_MS = 30 * DAY_MS
-
-
-def _person(row: dict) -> dict:
-    return {"id": row["id"], "name": row.get("name"), "email": row.get("email"),
-            "active": row.get("active") is not False}
 
 
 @dataclass
@@ -39,8 +35,7 @@ class Owned:
         team = None
         if self.team:
             team = {"id": self.team["id"], "name": self.team["name"],
-                    "escalation": [people.get(pid, {"id": pid, "name": None, "email": None, "active": False})
-                                   for pid in self.team["escalation"]]}
+                    "escalation": escalation_people(people, self.team["escalation"])}
         return {"uid": self.uid, "kind": self.kind, "description": self.description, "links": self.links,
                 "owner": self.owner, "stewards": self.stewards, "team": team}
 
@@ -50,21 +45,13 @@ def load_owned(store: GraphStore, uids: list[str], at: int) -> dict[str, Owned]:
     for chunk in batched(sorted(set(uids))):
         for r in store.read("owners_as_of", uids=chunk, at=at):
             owners = [o for o in r["owners"] if o.get("id")]
-            primary = next((_person(o) for o in owners if o["role"] == "primary"), None)
-            stewards = sorted((_person(o) for o in owners if o["role"] == "steward"), key=lambda p: p["id"])
+            primary = next((person_view(o) for o in owners if o["role"] == "primary"), None)
+            stewards = sorted((person_view(o) for o in owners if o["role"] == "steward"), key=lambda p: p["id"])
             team_row = next((t for t in r["teams"] if t.get("id")), None)
             team = ({"id": team_row["id"], "name": team_row["name"],
                      "escalation": list(team_row.get("escalation") or [])} if team_row else None)
             out[r["uid"]] = Owned(r["uid"], r["kind"], r.get("description"),
                                   json.loads(r["links"]) if r.get("links") else {}, primary, stewards, team)
-    return out
-
-
-def load_people(store: GraphStore, ids: set[str]) -> dict[str, dict]:
-    out: dict[str, dict] = {}
-    for chunk in batched(sorted(ids)):
-        for r in store.read("people_by_ids", ids=chunk):
-            out[r["id"]] = _person(r)
     return out
 
 

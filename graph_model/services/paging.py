@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .person_view import unknown_person
+
 
 @dataclass
 class Pager:
@@ -24,7 +26,7 @@ class Pager:
     def add(self, pid: str | None, reason: str) -> None:
         if not pid:
             return
-        person = self.people.get(pid) or {"id": pid, "name": None, "email": None, "active": False}
+        person = self.people.get(pid) or unknown_person(pid)
         if not person["active"]:
             return
         entry = self._index.get(pid)

@@ -11,11 +11,7 @@ from __future__ import annotations
 from ..errors import NotFound
 from ..schema import from_epoch_ms
 from ..store.base import GraphStore, batched
-
-
-def _person(row: dict) -> dict:
-    return {"id": row["id"], "name": row.get("name"), "email": row.get("email"),
-            "active": row.get("active") is not False}
+from .person_view import escalation_people, load_people, person_view
 
 
 def dependents(store: GraphStore, uids: list[str]) -> dict[str, int]:
@@ -56,13 +52,13 @@ def person(store: GraphStore, pid: str) -> dict:
     if not rows:
         raise NotFound(f"unknown person {pid!r}")
     p = rows[0]
-    me = _person(p)
+    me = person_view(p)
     edges = store.read("person_ownerships", id=pid)
     current = [e for e in edges if e["until"] is None]
     reach = dependents(store, [e["uid"] for e in current])
     owns: dict[str, list[dict]] = {"primary": [], "steward": []}
     for e in current:
-        others = [_person(o) | {"role": o["role"]} for o in e["others"] if o.get("id")]
+        others = [person_view(o) | {"role": o["role"]} for o in e["others"] if o.get("id")]
         team = next((t for t in e["teams"] if t.get("id")), None)
         owners = others + [me | {"role": e["role"]}]
         owns.setdefault(e["role"], []).append({
@@ -93,12 +89,10 @@ def team(store: GraphStore, tid: str) -> dict:
     if not rows:
         raise NotFound(f"unknown team {tid!r}")
     t = rows[0]
-    members = sorted((_person(m) | {"since": from_epoch_ms(m.get("since"))} for m in t["members"] if m.get("id")),
+    members = sorted((person_view(m) | {"since": from_epoch_ms(m.get("since"))} for m in t["members"] if m.get("id")),
                      key=lambda m: m["id"])
     escalation_ids = list(t["escalation"] or [])
-    known = {r["id"]: _person(r) for chunk in batched(escalation_ids)
-             for r in store.read("people_by_ids", ids=chunk)}
-    escalation = [known.get(i, {"id": i, "name": None, "email": None, "active": False}) for i in escalation_ids]
+    escalation = escalation_people(load_people(store, escalation_ids), escalation_ids)
 
     member_owns: dict[str, dict[str, int]] = {m["id"]: {"primary": 0, "steward": 0} for m in members}
     for chunk in batched([m["id"] for m in members]):
@@ -111,7 +105,7 @@ def team(store: GraphStore, tid: str) -> dict:
     reach = dependents(store, [a["uid"] for a in arts])
     artifacts = []
     for a in arts:
-        owners = [_person(o) | {"role": o["role"]} for o in a["owners"] if o.get("id")]
+        owners = [person_view(o) | {"role": o["role"]} for o in a["owners"] if o.get("id")]
         primary = next((o for o in owners if o["role"] == "primary"), None)
         artifacts.append({
             "uid": a["uid"], "kind": a["kind"], "owner": primary,
