@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import socket
 import statistics
@@ -162,7 +163,7 @@ def run(size: int, seed: int, now: datetime, runs: int) -> dict:
         shutil.rmtree(home, ignore_errors=True)
     med = {k: round(statistics.median(s[k] for s in samples), 1)
            for k in ("interactive", "ready", "load", "response_start", "longest_task")}
-    return {"size": size, "artifact": uid, "page": f"/impact/{uid}", "impact_artifacts": reached,
+    return {"size": size, "artifact": uid, "load_average": round(os.getloadavg()[0], 1), "page": f"/impact/{uid}", "impact_artifacts": reached,
             "nodes_drawn": samples[0]["nodes"], "edges_drawn": samples[0]["edges"], "runs": len(samples),
             "interactive_ms": [round(s["interactive"], 1) for s in samples], "median_ms": med}
 

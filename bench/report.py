@@ -59,10 +59,19 @@ def _baseline_cell(q: dict, base: str) -> str:
 
 def _naive_ingest_cell(r: dict) -> str:
     ni = r["naive_ingest"]
+    if ni.get("error"):
+        return "failed (see notes)"
     cell = f"{_n(ni['rate'])}/s = {_ratio(ni['ratio_time'])}"
     if ni["capped"]:
         cell += f" (first {ni['elements']:,} of {ni['total_elements']:,} in {ni['seconds']:.0f} s)"
     return cell
+
+
+def _load(r: dict) -> str:
+    la = r.get("load_average")
+    if not la:
+        return ""
+    return f" Machine load average (1 min) {la['start']} at the start, {la['end']} at the end."
 
 
 def rows(results: list[dict], browser: dict | None) -> tuple[list[str], list[list[str]]]:
@@ -148,7 +157,7 @@ def notes(results: list[dict], browser: dict | None) -> list[str]:
             f"{ing['rate_without_audit']:,.0f}/s. Floor answers equal ownergraph's: incident "
             f"{inc['floor_agree']}, impact {imp['floor_agree']}; naive: {inc['naive_agree']}, {imp['naive_agree']}."
             f" Hotspots: first run {r['hotspots']['first_seconds']:.2f} s (warm-up, excluded), measured "
-            f"{r['hotspots']['runs']}.")
+            f"{r['hotspots']['runs']}." + _load(r))
         for name, qq in (("incident", inc), ("impact", imp)):
             if qq["budget_hit"]:
                 out.append(f"  - {tag} {name}: the time budget stopped the loop after "
@@ -158,6 +167,8 @@ def notes(results: list[dict], browser: dict | None) -> list[str]:
                 out.append(f"  - {tag} naive {name}: measured on the first {qq['naive']['n']} artifacts "
                            f"(time budget); ownergraph on those same ones: {_ms(on['p50'])} / {_ms(on['p95'])} ms.")
         ni = r["naive_ingest"]
+        if ni.get("error"):
+            out.append(f"  - {tag} naive ingest failed: {ni['error']}")
         if ni["capped"] and ni["rate"]:
             out.append(f"  - {tag} naive ingest: {ni['elements']:,} elements in {ni['seconds']:.0f} s into an "
                        f"empty store, then stopped; at that rate all {ni['total_elements']:,} (audit events "
@@ -169,5 +180,7 @@ def notes(results: list[dict], browser: dict | None) -> list[str]:
                    f"{browser['nodes_drawn']} nodes and {browser['edges_drawn']} edges drawn), runs "
                    f"{browser['interactive_ms']} ms; medians: server response starts at {m['response_start']:,.0f} ms, "
                    f"graph drawn at {m['ready']:,.0f} ms, load event at {m['load']:,.0f} ms, longest main-thread "
-                   f"task {m['longest_task']:,.0f} ms.")
+                   f"task {m['longest_task']:,.0f} ms."
+                   + (f" Machine load average (1 min) at the end: {browser['load_average']}."
+                      if "load_average" in browser else ""))
     return out
