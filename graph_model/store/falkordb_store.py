@@ -24,18 +24,13 @@ from falkordb.path import Path as GraphPath
 from falkordb.query_result import QueryResult
 
 from ..errors import PermissionDenied, StoreUnavailable, ValidationFailed, Problem
-from . import queries
+from . import queries, schema_setup
 from .base import ConsoleResult, GraphStore, Plan, Planner
 from .embedded import EmbeddedServer
 
 _PARAM_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _MAX_RETRIES = 50
 
-UNIQUE_KEYS = {
-    "Artifact": "uid", "Version": "uid", "Person": "id", "Team": "id",
-    "Commit": "sha", "Run": "id", "AuditEvent": "seq", "AuditHead": "id",
-}
-EXTRA_INDEXES = {"AuditEvent": ["target"], "Artifact": ["kind"], "Version": ["artifact_uid"]}
 
 
 def params_header(params: dict[str, Any]) -> str:
@@ -155,12 +150,11 @@ class FalkorDBStore(GraphStore):
 
     def ensure_schema(self) -> None:
         existing = {(r["label"], p) for r in self._indexes() for p in r["properties"]}
-        for label, key in UNIQUE_KEYS.items():
-            for prop in [key] + EXTRA_INDEXES.get(label, []):
-                if (label, prop) not in existing:
-                    self._run_write(f"CREATE INDEX FOR (n:{label}) ON (n.{prop})", {})
+        for label, prop, statement in schema_setup.FALKORDB_INDEXES:
+            if (label, prop) not in existing:
+                self._run_write(statement, {})
         constraints = {(c[1], tuple(c[2])) for c in self._constraints()}
-        for label, key in UNIQUE_KEYS.items():
+        for label, key in schema_setup.UNIQUE_KEYS.items():
             if (label, (key,)) in constraints:
                 continue
             try:

@@ -16,9 +16,8 @@ from neo4j.exceptions import ClientError, Neo4jError, ServiceUnavailable, AuthEr
 from neo4j.graph import Node, Path as GraphPath, Relationship
 
 from ..errors import PermissionDenied, StoreUnavailable, ValidationFailed, Problem
-from . import queries
+from . import queries, schema_setup
 from .base import ConsoleResult, GraphStore, Plan, Planner
-from .falkordb_store import EXTRA_INDEXES, UNIQUE_KEYS
 
 
 def _to_python(value: Any) -> Any:
@@ -69,16 +68,9 @@ class Neo4jStore(GraphStore):
             raise StoreUnavailable(f"Neo4j at {self.uri} is unreachable: {e}") from e
 
     def ensure_schema(self) -> None:
-        statements = []
-        for label, key in UNIQUE_KEYS.items():
-            statements.append(f"CREATE CONSTRAINT {label.lower()}_{key}_unique IF NOT EXISTS "
-                              f"FOR (n:{label}) REQUIRE n.{key} IS UNIQUE")
-            for prop in EXTRA_INDEXES.get(label, []):
-                statements.append(f"CREATE INDEX {label.lower()}_{prop} IF NOT EXISTS "
-                                  f"FOR (n:{label}) ON (n.{prop})")
         try:
             with self._session() as s:
-                for text in statements:
+                for text in schema_setup.NEO4J:
                     s.run(text).consume()
                 s.run("CALL db.awaitIndexes(60)").consume()
         except ServiceUnavailable as e:

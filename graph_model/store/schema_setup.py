@@ -1,0 +1,44 @@
+"""The schema both engines set up: a uniqueness constraint on every natural key, and
+the few extra indexes the queries look things up by.
+
+Written out statement by statement rather than formatted from the key table, so what
+runs against a database is exactly what is read here.
+"""
+
+from __future__ import annotations
+
+# label -> its natural key (unique)
+UNIQUE_KEYS = {
+    "Artifact": "uid", "Version": "uid", "Person": "id", "Team": "id",
+    "Commit": "sha", "Run": "id", "AuditEvent": "seq", "AuditHead": "id",
+}
+
+NEO4J = (
+    "CREATE CONSTRAINT artifact_uid_unique IF NOT EXISTS FOR (n:Artifact) REQUIRE n.uid IS UNIQUE",
+    "CREATE CONSTRAINT version_uid_unique IF NOT EXISTS FOR (n:Version) REQUIRE n.uid IS UNIQUE",
+    "CREATE CONSTRAINT person_id_unique IF NOT EXISTS FOR (n:Person) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT team_id_unique IF NOT EXISTS FOR (n:Team) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT commit_sha_unique IF NOT EXISTS FOR (n:Commit) REQUIRE n.sha IS UNIQUE",
+    "CREATE CONSTRAINT run_id_unique IF NOT EXISTS FOR (n:Run) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT auditevent_seq_unique IF NOT EXISTS FOR (n:AuditEvent) REQUIRE n.seq IS UNIQUE",
+    "CREATE CONSTRAINT audithead_id_unique IF NOT EXISTS FOR (n:AuditHead) REQUIRE n.id IS UNIQUE",
+    "CREATE INDEX auditevent_target IF NOT EXISTS FOR (n:AuditEvent) ON (n.target)",
+    "CREATE INDEX artifact_kind IF NOT EXISTS FOR (n:Artifact) ON (n.kind)",
+    "CREATE INDEX version_artifact_uid IF NOT EXISTS FOR (n:Version) ON (n.artifact_uid)",
+)
+
+# FalkorDB: a unique constraint needs an exact-match index on the same property first.
+# (label, property, statement)
+FALKORDB_INDEXES = (
+    ("Artifact", "uid", "CREATE INDEX FOR (n:Artifact) ON (n.uid)"),
+    ("Version", "uid", "CREATE INDEX FOR (n:Version) ON (n.uid)"),
+    ("Person", "id", "CREATE INDEX FOR (n:Person) ON (n.id)"),
+    ("Team", "id", "CREATE INDEX FOR (n:Team) ON (n.id)"),
+    ("Commit", "sha", "CREATE INDEX FOR (n:Commit) ON (n.sha)"),
+    ("Run", "id", "CREATE INDEX FOR (n:Run) ON (n.id)"),
+    ("AuditEvent", "seq", "CREATE INDEX FOR (n:AuditEvent) ON (n.seq)"),
+    ("AuditHead", "id", "CREATE INDEX FOR (n:AuditHead) ON (n.id)"),
+    ("AuditEvent", "target", "CREATE INDEX FOR (n:AuditEvent) ON (n.target)"),
+    ("Artifact", "kind", "CREATE INDEX FOR (n:Artifact) ON (n.kind)"),
+    ("Version", "artifact_uid", "CREATE INDEX FOR (n:Version) ON (n.artifact_uid)"),
+)
