@@ -60,6 +60,32 @@ def _is_server(pid: int) -> bool:
     return b"redis-server" in cmdline
 
 
+def compact_aof(conn, timeout: float = 300.0) -> None:
+    """Rewrite the server's append-only file into a snapshot and wait for it.
+
+    Why: replaying logged graph queries is slow, and very slow when the index
+    definitions are themselves only in the log (they are not usable until the replay
+    ends, so every lookup scans). Measured after a 2k-artifact demo and ``kill -9``:
+    62 s of replay with the indexes in the log, 1.3 s with them in the snapshot; a
+    clean stop that compacts restarts in 0.2 s. So the schema set-up and a clean stop
+    compact; in between the server rewrites by itself as the log grows.
+    """
+    import redis
+    try:
+        try:
+            conn.bgrewriteaof()
+        except redis.ResponseError:
+            pass  # one is already running: wait for it
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            info = conn.info("persistence")
+            if not info.get("aof_rewrite_in_progress") and not info.get("aof_rewrite_scheduled"):
+                return
+            time.sleep(0.02)
+    except redis.RedisError:
+        return  # compacting is an optimisation; the log itself is complete
+
+
 def _ping(sock_path: Path, timeout: float = 1.0) -> bool:
     """A raw PING over the socket, without a client library, to tell live from stale."""
     try:
@@ -75,7 +101,7 @@ def _ping(sock_path: Path, timeout: float = 1.0) -> bool:
 class EmbeddedServer:
     """The FalkorDB server of one data directory, shared by lease between processes."""
 
-    def __init__(self, home: Path, start_timeout: float = 20.0):
+    def __init__(self, home: Path, start_timeout: float = 600.0):
         self.home = Path(home).resolve()
         self.socket_path = self.home / SOCKET_NAME
         self.pid_path = self.home / PID_NAME
@@ -174,6 +200,9 @@ class EmbeddedServer:
             "--appendonly", "yes",
             "--appendfsync", "always",
             "--aof-load-truncated", "yes",
+            # replaying logged queries is slow; keep the log short (see compact_aof)
+            "--auto-aof-rewrite-min-size", "8mb",
+            "--auto-aof-rewrite-percentage", "50",
             "--save", "",
             "--daemonize", "no",
             "--pidfile", str(self.pid_path),
@@ -210,10 +239,19 @@ class EmbeddedServer:
         except OSError:
             return False
 
+    def _compact(self) -> None:
+        import redis
+        conn = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=30)
+        try:
+            compact_aof(conn)
+        finally:
+            conn.close()
+
     def _stop(self) -> None:
         pid = self.pid()
         if pid is None or not _is_server(pid):
             return
+        self._compact()
         try:
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
                 s.settimeout(5)

@@ -26,7 +26,7 @@ from falkordb.query_result import QueryResult
 from ..errors import PermissionDenied, StoreUnavailable, ValidationFailed, Problem
 from . import queries, schema_setup
 from .base import ConsoleResult, GraphStore, Plan, Planner
-from .embedded import EmbeddedServer
+from .embedded import EmbeddedServer, compact_aof
 
 _PARAM_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _MAX_RETRIES = 50
@@ -150,9 +150,11 @@ class FalkorDBStore(GraphStore):
 
     def ensure_schema(self) -> None:
         existing = {(r["label"], p) for r in self._indexes() for p in r["properties"]}
+        created = False
         for label, prop, statement in schema_setup.FALKORDB_INDEXES:
             if (label, prop) not in existing:
                 self._run_write(statement, {})
+                created = True
         constraints = {(c[1], tuple(c[2])) for c in self._constraints()}
         for label, key in schema_setup.UNIQUE_KEYS.items():
             if (label, (key,)) in constraints:
@@ -161,9 +163,12 @@ class FalkorDBStore(GraphStore):
                 self._conn.execute_command(
                     "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE", label,
                     "PROPERTIES", 1, key)
+                created = True
             except redis.ResponseError as e:
                 if "already exists" not in str(e).lower():
                     raise
+        if created and self._server is not None:
+            compact_aof(self._conn)  # indexes in the snapshot, not only in the log
 
     def _indexes(self) -> list[dict]:
         try:
