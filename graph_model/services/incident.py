@@ -68,6 +68,8 @@ def incident(store: GraphStore, uid: str, *, version: str | None = None, depth: 
         if o.team:
             person_ids.update(o.team["escalation"])
     person_ids.update(c["author"] for c in changes.values() if c.get("author"))
+    members = ownership.load_members(store, {o.team["id"] for o in owned.values() if o.team}, at)
+    person_ids.update(pid for ids in members.values() for pid in ids)
     people = load_people(store, person_ids)
 
     relations: dict[str, list[dict]] = {}
@@ -94,10 +96,14 @@ def incident(store: GraphStore, uid: str, *, version: str | None = None, depth: 
     failing.update(version=start["uid"], last_change=ownership.last_change_view(changes.get(uid)),
                    recent_change=own_recent,
                    flags=ownership.flags(owned[uid], changes.get(uid), at, own_recent is not None))
+    for item in [failing, *upstream]:
+        if item.get("team"):
+            item["team"]["members"] = [people[pid] for pid in members.get(item["team"]["id"], [])
+                                       if pid in people]
     page, notes = paging.build_page(_for_paging(failing), [_for_paging(u) for u in upstream], people)
     if as_of is not None:
-        notes.append("ownership, team accountability and versions are as of the time asked; "
-                     "active flags and escalation lists are as they are now")
+        notes.append("ownership, team accountability, team membership and versions are as of the "
+                     "time asked; active flags and escalation lists are as they are now")
     return {
         "artifact": failing,
         "at": from_epoch_ms(at),

@@ -55,6 +55,15 @@ def load_owned(store: GraphStore, uids: list[str], at: int) -> dict[str, Owned]:
     return out
 
 
+def load_members(store: GraphStore, team_ids: set[str], at: int) -> dict[str, list[str]]:
+    """Team id -> ids of its members at ``at`` (membership edges carry since/until)."""
+    out: dict[str, list[str]] = {tid: [] for tid in team_ids}
+    for chunk in batched(sorted(team_ids)):
+        for r in store.read("members_as_of", teams=chunk, at=at):
+            out[r["team"]].append(r["id"])
+    return {tid: sorted(ids) for tid, ids in out.items()}
+
+
 def load_last_changes(store: GraphStore, uids: list[str], at: int) -> dict[str, dict]:
     """Artifact uid -> its newest version as of ``at`` with commit, and last activity."""
     out: dict[str, dict] = {}

@@ -186,15 +186,18 @@ def test_inactive_owner_routes_to_steward_or_team(store):
 def test_handover_asked_before_and_after(store):
     t1 = to_epoch_ms(NOW - timedelta(days=10))
     t2 = to_epoch_ms(NOW - timedelta(days=5))
-    arts = [{"uid": "models/h", "kind": "model", "owner": "mo", "stewards": ["sam"],
+    arts = [{"uid": "models/h", "kind": "model", "owner": "mo", "stewards": ["sam"], "team": "ml",
              "versions": [{"version": "1", "created_at": iso(12)}]}]
     load(store, arts, at=t1)
     manifest.ingest(store, parse.validate({"reason": "mo left the project", "artifacts": [
-        {"uid": "models/h", "kind": "model", "owner": "ian"}]}), actor="tester", at=t2)
+        {"uid": "models/h", "kind": "model", "owner": "ian"}],
+        "teams": [{"id": "ml", "name": "ML", "members": ["dora", "ian"]}]}), actor="tester", at=t2)
     before = incident(store, "models/h", as_of=t2 - 1000)
     after = incident(store, "models/h", as_of=T_NOW)
-    assert before["artifact"]["owner"]["id"] == "mo" and page_ids(before) == ["mo", "sam"]
-    assert after["artifact"]["owner"]["id"] == "ian" and page_ids(after) == ["ian", "sam"]
+    assert [m["id"] for m in before["artifact"]["team"]["members"]] == ["dora", "mo"]
+    assert [m["id"] for m in after["artifact"]["team"]["members"]] == ["dora", "ian"]
+    assert before["artifact"]["owner"]["id"] == "mo" and page_ids(before) == ["mo", "sam", "tess", "dora"]
+    assert after["artifact"]["owner"]["id"] == "ian" and page_ids(after) == ["ian", "sam", "tess", "dora"]
     ancient = incident(store, "models/h", as_of=t1 + 1, version="1")
     assert ancient["artifact"]["owner"]["id"] == "mo"
     with pytest.raises(NotFound):  # no version existed yet
