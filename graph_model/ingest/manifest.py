@@ -180,7 +180,7 @@ def _versions(m: Manifest, st: State, b: _Builder, at: int) -> None:
                     "metrics": canonical_json(v.metrics), "deployment": canonical_json(v.deployment)}
             if v.commit and v.commit.sha not in seen_commits:
                 seen_commits.add(v.commit.sha)
-                _commit(v.commit, st, b)
+                _commit(v.commit, st, b, in_version_event=cur is None)
             if cur is None:
                 seq += 1
                 created = _ms(v.created_at) or at
@@ -188,9 +188,11 @@ def _versions(m: Manifest, st: State, b: _Builder, at: int) -> None:
                       created_at=created, **maps)
                 if prev_uid:
                     b.row("link_previous", uid=vuid, previous=prev_uid)
+                # a new version's commit and run are part of its provenance: recorded
+                # in full in this one event rather than as events of their own
                 details = {"created_at": created, **maps, "previous": prev_uid,
-                           "commit": v.commit.sha if v.commit else None,
-                           "run": v.run.id if v.run else None,
+                           "commit": v.commit.model_dump(mode="json", exclude_none=True) if v.commit else None,
+                           "run": v.run.model_dump(mode="json", exclude_none=True) if v.run else None,
                            "derived_from": [d.model_dump() for d in v.derived_from]}
                 b.change("version.create", "version", vuid, **details)
                 prev_uid = vuid
@@ -217,15 +219,16 @@ def _versions(m: Manifest, st: State, b: _Builder, at: int) -> None:
                 if cur:
                     b.change("version.commit", "version", vuid, commit=v.commit.sha)
             if v.run:
-                _run(v.run, vuid, st, b, seen_runs)
+                _run(v.run, vuid, st, b, seen_runs, in_version_event=cur is None)
 
 
-def _commit(c, st: State, b: _Builder) -> None:
+def _commit(c, st: State, b: _Builder, in_version_event: bool) -> None:
     fields = {"repo": c.repo, "message": c.message, "time": _ms(c.time), "author": c.author}
     cur = st.commits.get(c.sha)
     if cur is None:
         b.row("upsert_commits", sha=c.sha, **fields)
-        b.change("commit.create", "commit", c.sha, **fields)
+        if not in_version_event:
+            b.change("commit.create", "commit", c.sha, **fields)
     else:
         given = {k: v for k, v in fields.items() if k in c.model_fields_set}
         delta = _diff(cur, given)
@@ -237,12 +240,12 @@ def _commit(c, st: State, b: _Builder) -> None:
         b.row("link_commit_authors", sha=c.sha, person=c.author)
 
 
-def _run(r, vuid: str, st: State, b: _Builder, seen: set[str]) -> None:
+def _run(r, vuid: str, st: State, b: _Builder, seen: set[str], in_version_event: bool) -> None:
     fields = {"status": r.status, "started_at": _ms(r.started_at), "ended_at": _ms(r.ended_at),
               "log_uri": r.log_uri}
     cur = st.runs.get(r.id)
     if cur is None:
-        if r.id not in seen:
+        if r.id not in seen and not in_version_event:
             b.change("run.create", "run", r.id, version=vuid, **fields)
         seen.add(r.id)
         b.row("upsert_runs", id=r.id, uid=vuid, **fields)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 
 import pytest
@@ -82,3 +83,17 @@ def test_concurrent_writers_keep_one_chain(store):
     assert {r["label"]: r["n"] for r in people}["Person"] == 4 + 20
     assert _load(store).events == 0  # re-loading the first manifest is a no-op
     assert audit.verify(store) == n
+
+
+def test_a_new_versions_commit_and_run_are_recorded_in_its_event(store):
+    s = _load(store)
+    assert "commit.create" not in s.counts and "run.create" not in s.counts
+    events = store.read("audit_events_page", after=0, limit=1000)
+    v1 = next(e for e in events if e["target"] == "models/churn@1")
+    details = json.loads(v1["changes"])
+    assert details["commit"]["sha"] == "a1b2c3d4e5f6a7b8" and details["commit"]["author"] == "bo"
+    assert details["run"] == {"id": "run-1", "status": "succeeded", "log_uri": "https://logs.example.com/run-1"}
+    # a commit that arrives for an existing version is its own change
+    more = manifest.ingest(store, parse.validate({"artifacts": [{"uid": "raw/events", "kind": "dataset", "versions": [
+        {"version": "2026-11-20", "commit": {"sha": "c0ffee0c0ffee0", "author": "di"}}]}]}), actor="t")
+    assert more.counts == {"commit.create": 1, "version.commit": 1}
