@@ -21,11 +21,11 @@ def _version() -> str | None:
 def incident():
     return jsonify(incident_service.incident(
         get_store(), required_arg("artifact"), version=_version(),
-        depth=int_arg("depth", None, 1, incident_service.MAX_DEPTH), as_of=instant_arg("as_of")))
+        depth=int_arg("depth", None), as_of=instant_arg("as_of")))
 
 
 @bp.get("/api/v1/impact")
 def impact():
     return jsonify(impact_service.impact(
         get_store(), required_arg("artifact"), version=_version(),
-        depth=int_arg("depth", None, 1, incident_service.MAX_DEPTH)))
+        depth=int_arg("depth", None)))

@@ -4,12 +4,10 @@ an old version may still feed a deployed model."""
 
 from __future__ import annotations
 
-from ..errors import NotFound
-from ..schema import version_uid
 from ..store.base import GraphStore
 from . import lineage_walk, ownership
 from .person_view import load_people
-from .incident import check_depth
+from .incident import check_depth, require_artifact, resolve_version
 from .write_path import now_ms
 
 KIND_ORDER = ["deployment", "model", "evaluation", "metric", "feature_set", "pipeline", "dataset", "other"]
@@ -29,14 +27,10 @@ def impact(store: GraphStore, uid: str, *, version: str | None = None, depth: in
     """
     depth = check_depth(depth)
     at = now_ms()
-    if not store.read("artifact_detail", uid=uid):
-        raise NotFound(f"unknown artifact {uid!r}")
     if version is not None:
-        start = store.read("version_as_of", uid=uid, version=version, at=at)
-        if not start:
-            raise NotFound(f"unknown version {version_uid(uid, version)!r}")
-        starts = [start[0]["uid"]]
+        starts = [resolve_version(store, uid, version, at)["uid"]]
     else:
+        require_artifact(store, uid)
         starts = [r["uid"] for r in store.read("artifact_version_uids", uid=uid)]
     walk = lineage_walk.walk(store, starts, lineage_walk.DOWNSTREAM, depth, max_versions)
     reached = walk.artifacts()

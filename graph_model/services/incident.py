@@ -27,10 +27,14 @@ def check_depth(depth: int | None, default: int = DEFAULT_DEPTH) -> int:
     return depth
 
 
+def require_artifact(store: GraphStore, uid: str) -> None:
+    if not store.read("artifact_summaries", uids=[uid]):
+        raise NotFound(f"unknown artifact {uid!r}")
+
+
 def resolve_version(store: GraphStore, uid: str, version: str | None, at: int) -> dict:
     """The version to start from; NotFound names what is missing."""
-    if not store.read("artifact_detail", uid=uid):
-        raise NotFound(f"unknown artifact {uid!r}")
+    require_artifact(store, uid)
     rows = store.read("version_as_of", uid=uid, version=version, at=at)
     if not rows:
         if version is not None:
