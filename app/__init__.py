@@ -1,4 +1,8 @@
-"""The web layer: an app factory, one blueprint per concern, errors mapped in one place."""
+"""The web faces: an app factory, one blueprint per concern, errors mapped in one place.
+
+Packages: ``api`` (JSON under /api/v1), ``dashboard`` (pages and the console); the
+command line (``cli``) stands beside them and uses the app only to serve it.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,10 @@ from flask import Flask
 from graph_model.store import StoreConfig
 
 from . import errors, storage
+from .api import analysis as api_analysis
+from .api import incident as api_incident
+from .api import manifest as api_manifest
+from .dashboard import console, pages
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -20,17 +28,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             an open store (tests, the CLI's ``demo``) that the app will not close.
     """
     app = Flask(__name__)
-    app.config.update(JSON_SORT_KEYS=False, MAX_CONTENT_LENGTH=32 * 1024 * 1024)
+    app.json.sort_keys = False  # answers keep the order services give them
+    app.config.update(MAX_CONTENT_LENGTH=32 * 1024 * 1024)
     if config:
         app.config.update(config)
     app.config.setdefault("OWNERGRAPH_STORE_CONFIG", StoreConfig.from_env())
     storage.init_app(app)
     errors.init_app(app)
-    import importlib
-    for module in BLUEPRINTS:
-        app.register_blueprint(importlib.import_module(f"app.{module}").bp)
+    for blueprint in (api_manifest.bp, api_incident.bp, api_analysis.bp, pages.bp, console.bp):
+        app.register_blueprint(blueprint)
     return app
-
-
-# one blueprint per concern (module app/<name>.py exposing ``bp``)
-BLUEPRINTS: list[str] = ["api", "api_incident", "dashboard", "console", "api_analysis"]

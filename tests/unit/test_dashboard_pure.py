@@ -3,9 +3,9 @@ example parsing."""
 
 from __future__ import annotations
 
-from app.console_graph import graph_of
-from app.graphview import artifact_node, collapse, lineage_graph, risk_level
-from app.incident_markdown import incident_markdown, md
+from app.dashboard.console_graph import graph_of
+from app.dashboard.graphview import artifact_node, collapse, lineage_graph, risk_level
+from app.dashboard.incident_markdown import incident_markdown, md
 from graph_model.services.console import parse_example
 
 URLS = {"artifact": lambda u: "/artifact/" + u, "person": lambda p: "/person/" + p, "team": lambda t: "/team/" + t}
@@ -111,7 +111,7 @@ def test_example_header_parsing():
 
 
 def test_neighbour_graph_puts_parents_left_and_children_right():
-    from app.page_graphs import neighbour_graph
+    from app.dashboard.page_graphs import neighbour_graph
     card = {"uid": "models/m", "kind": "model", "owner": None, "stewards": [], "team": None}
     detail = {"uid": "models/m@2",
               "parents": [{"uid": "raw/r@1", "artifact": "raw/r", "relation": "trained_on"},
@@ -125,7 +125,7 @@ def test_neighbour_graph_puts_parents_left_and_children_right():
 
 
 def test_hotspot_graph_numbers_hubs_and_fans_out_dependents():
-    from app.page_graphs import hotspot_graph
+    from app.dashboard.page_graphs import hotspot_graph
     rows = [{"uid": f"raw/h{i}", "kind": "dataset", "owner": None if i == 0 else "p", "stewards": [],
              "team": None, "score": 10 - i, "explanation": "why"} for i in range(3)]
     deps = {"edges": [{"source": "raw/h0", "dependent": f"models/m{j}"} for j in range(4)]

@@ -19,9 +19,9 @@ failing deployment is written into the first domain so that it exists at every s
 Everything is drawn from one seeded ``random.Random`` in a fixed order, and all times
 are offsets from ``now``: the same (size, seed, now) gives the same manifest.
 
-Modules: this one is the public API and the facts; ``demo_org`` is the plan (people,
-teams, layout, where the gaps go); ``demo_layers`` builds each kind of artifact;
-``demo_versions`` holds time, lineage and provenance helpers; ``demo_names`` the words.
+Modules: this one is the public API and the facts; ``org`` is the plan (people,
+teams, layout, where the gaps go); ``layers`` builds each kind of artifact;
+``versions`` holds time, lineage and provenance helpers; ``names`` the words.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Iterable, Iterator
 
-from .demo_org import Organisation
-from .demo_versions import DAY
+from .org import Organisation
+from .versions import DAY
 
 RECENT_MINUTES = 2 * DAY   # "recent" means within two days before now
 _KINDS = ("dataset", "feature_set", "model", "pipeline", "evaluation", "metric", "deployment", "other")

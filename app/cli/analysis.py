@@ -11,10 +11,10 @@ import json
 import click
 
 from . import render_analysis
-from .cli import Ctx, cli
+from .context import Ctx
 
 
-@cli.command()
+@click.command()
 @click.option("--limit", type=int, default=20, show_default=True, help="Rows to show (1-500).")
 @click.option("--kind", default=None, help="Only artifacts of this kind.")
 @click.option("--team", default=None, help="Only artifacts this team is accountable for.")
@@ -32,7 +32,7 @@ def hotspots(obj: Ctx, limit, kind, team, people, as_json):
         click.echo(render_analysis.people_hotspots(answer) if people else render_analysis.hotspots(answer))
 
 
-@cli.command()
+@click.command()
 @click.argument("uid")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
@@ -44,7 +44,7 @@ def history(obj: Ctx, uid, as_json):
     click.echo(json.dumps(answer, indent=2) if as_json else render_analysis.history(answer))
 
 
-@cli.command()
+@click.command()
 @click.argument("a")
 @click.argument("b", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")

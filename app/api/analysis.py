@@ -12,8 +12,8 @@ from graph_model.services import compare as compare_service
 from graph_model.services import history as history_service
 from graph_model.services import hotspots as hotspots_service
 
-from .params import int_arg, required_arg
-from .storage import get_store
+from ..params import int_arg, required_arg
+from ..storage import get_store
 
 bp = Blueprint("api_analysis", __name__)
 

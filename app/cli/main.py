@@ -1,68 +1,24 @@
-"""The ``ownergraph`` command: demo, serve, ingest, show, audit.
+"""The ``ownergraph`` command: demo, serve, ingest, show, audit; the responder's and the
+analyst's commands come from their own modules and are added here.
 
-Exit codes: 0 ok, 1 not found / audit chain broken / other error, 2 bad input (every
-problem printed with its path), 3 store unavailable.
+Exit codes are mapped in one place (``context.ErrorMappingGroup``).
 """
 
 from __future__ import annotations
 
 import json
 import signal
-import sys
 import time
-from contextlib import contextmanager
 
 import click
 
-from graph_model.errors import (AuditChainBroken, BadParameter, NotFound, OwnergraphError,
-                                StoreUnavailable, ValidationFailed)
-from graph_model.store import StoreConfig, open_store
+from graph_model.store import StoreConfig
 
-from . import render
-
-
-class Ctx:
-    def __init__(self, config: StoreConfig):
-        self.config = config
-
-    @contextmanager
-    def store(self):
-        store = open_store(self.config)
-        try:
-            yield store
-        finally:
-            store.close()
+from . import analysis, incident, render
+from .context import Ctx, ErrorMappingGroup
 
 
-def _fail(code: int, message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
-
-
-class _Group(click.Group):
-    """Turns domain errors into one line on stderr and a documented exit code."""
-
-    def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except ValidationFailed as e:
-            click.echo(f"error: {len(e.problems)} problem(s); nothing was written", err=True)
-            for p in e.problems:
-                click.echo(f"  {p}", err=True)
-            sys.exit(2)
-        except BadParameter as e:
-            _fail(2, str(e))
-        except NotFound as e:
-            _fail(1, str(e))
-        except StoreUnavailable as e:
-            _fail(3, str(e))
-        except AuditChainBroken as e:
-            _fail(1, f"audit chain broken at event {e.seq}: {e}")
-        except OwnergraphError as e:
-            _fail(1, str(e))
-
-
-@click.group(cls=_Group)
+@click.group(cls=ErrorMappingGroup)
 @click.option("--store", "backend", type=click.Choice(["falkordb", "neo4j"]), default=None,
               help="Graph store (env OWNERGRAPH_STORE; default falkordb, embedded).")
 @click.option("--home", type=click.Path(file_okay=False), default=None,
@@ -144,7 +100,7 @@ def _serve(app, host: str, port: int) -> None:
 @click.pass_obj
 def serve(obj: Ctx, host, port):
     """Serve the dashboard and the API (without loading the demo)."""
-    from . import create_app
+    from .. import create_app
     with obj.store() as store:
         _serve(create_app({"OWNERGRAPH_STORE_OBJECT": store, "OWNERGRAPH_STORE_CONFIG": obj.config}),
                host, port)
@@ -162,7 +118,7 @@ def demo(obj: Ctx, size, seed, host, port, no_serve):
     """Load the demo organisation into an empty store, then serve."""
     from graph_model import demo as demo_org
     from graph_model.ingest import bulk
-    from . import create_app
+    from .. import create_app
     started = time.perf_counter()
     with obj.store() as store:
         present = store.read("count_artifacts")[0]["n"]
@@ -187,19 +143,12 @@ def demo(obj: Ctx, size, seed, host, port, no_serve):
                host, port)
 
 
-def _register_commands() -> None:
-    """Command modules of other concerns add themselves to ``cli`` when imported."""
-    import importlib
-    for name in COMMAND_MODULES:
-        importlib.import_module(f"app.{name}")
-
-
-# one module per concern; each defines commands with @cli.command()
-COMMAND_MODULES: list[str] = ["cli_incident", "cli_analysis"]
+for _command in (incident.incident, incident.impact, analysis.hotspots, analysis.history,
+                 analysis.compare):
+    cli.add_command(_command)
 
 
 def main() -> None:
-    _register_commands()
     cli(prog_name="ownergraph")
 
 

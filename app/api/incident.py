@@ -7,8 +7,8 @@ from flask import Blueprint, jsonify, request
 from graph_model.services import impact as impact_service
 from graph_model.services import incident as incident_service
 
-from .params import instant_arg, int_arg, required_arg
-from .storage import get_store
+from ..params import instant_arg, int_arg, required_arg
+from ..storage import get_store
 
 bp = Blueprint("api_incident", __name__)
 

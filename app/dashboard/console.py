@@ -16,9 +16,9 @@ from graph_model.errors import PermissionDenied, Problem, ValidationFailed
 from graph_model.services import console as console_service
 
 from .console_graph import graph_of
-from .dashboard import artifact_url
+from .pages import artifact_url
 from .graphview import DEFAULT_CAP
-from .storage import get_store
+from ..storage import get_store
 
 bp = Blueprint("console", __name__)
 

@@ -2,7 +2,7 @@
 
 ``Layers`` builds one artifact dict at a time, with its versions, their lineage and
 their provenance; it does not decide *where* the deliberate gaps go (that is the
-organisation's plan, ``demo_org``), except for the background rate of small gaps every
+organisation's plan, ``org``), except for the background rate of small gaps every
 real catalog has (a few artifacts without owner, a third without a deputy).
 
 Lineage follows one time rule (in ``Layers.emit``): a version derives from the newest
@@ -15,9 +15,9 @@ from __future__ import annotations
 import hashlib
 from typing import Callable, Optional
 
-from . import demo_names as N
-from . import demo_versions as V
-from .demo_versions import DAY, HOUR, Clock, DemoRandom, Ref, after, dated, spaced
+from . import names as N
+from . import versions as V
+from .versions import DAY, HOUR, Clock, DemoRandom, Ref, after, dated, spaced
 
 ALGORITHMS = ("xgboost", "lightgbm", "pytorch-mlp", "logistic-regression")
 Payload = Optional[Callable[[dict, str, int, bool], None]]

@@ -21,9 +21,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterator
 
-from . import demo_names as N
-from .demo_layers import Domain, Layers
-from .demo_versions import DAY, HOUR, Clock, DemoRandom, Ref, after, spaced
+from . import names as N
+from .layers import Domain, Layers
+from .versions import DAY, HOUR, Clock, DemoRandom, Ref, after, spaced
 
 MIN_SIZE = 20
 DOMAIN_SIZE = 30   # artifacts per domain, roughly

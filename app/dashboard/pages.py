@@ -21,8 +21,8 @@ from graph_model.services import incident as incident_service
 
 from . import graphview, page_graphs
 from .incident_markdown import incident_markdown
-from .params import int_arg, parse_instant, required_arg
-from .storage import get_store
+from ..params import int_arg, parse_instant, required_arg
+from ..storage import get_store
 
 bp = Blueprint("dashboard", __name__)
 

@@ -10,8 +10,8 @@ from graph_model.ingest import parse
 from graph_model.services import artifacts
 
 from .openapi import openapi_document
-from .params import int_arg, required_arg
-from .storage import get_store
+from ..params import int_arg, required_arg
+from ..storage import get_store
 
 bp = Blueprint("api", __name__)
 

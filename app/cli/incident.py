@@ -7,11 +7,11 @@ import json
 import click
 
 from . import render_incident
-from .cli import Ctx, cli
-from .params import parse_instant
+from .context import Ctx
+from ..params import parse_instant
 
 
-@cli.command()
+@click.command()
 @click.argument("uid")
 @click.option("--version", default=None, help="Start at this version (default: newest as of the time).")
 @click.option("--depth", type=int, default=None, help="Hops upstream (default 10, at most 50).")
@@ -27,7 +27,7 @@ def incident(obj: Ctx, uid, version, depth, as_of, as_json):
     click.echo(json.dumps(answer, indent=2) if as_json else render_incident.incident(answer))
 
 
-@cli.command()
+@click.command()
 @click.argument("uid")
 @click.option("--version", default=None, help="Start at this version (default: every version).")
 @click.option("--depth", type=int, default=None, help="Hops downstream (default 10, at most 50).")

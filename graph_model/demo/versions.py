@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from .demo_names import METRICS
+from .names import METRICS
 
 DAY = 1440  # minutes
 HOUR = 60
