@@ -94,19 +94,47 @@ def _neo4j_store(settings):
     return store
 
 
-@pytest.fixture(params=BACKENDS)
-def store(request):
-    """A clean, schema-ready store of each backend (the contract suite's one fixture)."""
-    if request.param == "falkordb":
+def _clean_store(request, backend: str):
+    if backend == "falkordb":
         sock = request.getfixturevalue("falkordb_socket")
         s = FalkorDBStore(socket_path=sock, graph=f"t_{uuid.uuid4().hex[:12]}")
     else:
         s = _neo4j_store(request.getfixturevalue("neo4j_settings"))
         s.clear()
     s.ensure_schema()
+    return s
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request):
+    """A clean, schema-ready store of each backend (the contract suite's one fixture)."""
+    s = _clean_store(request, request.param)
     yield s
     s.clear()
     s.close()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_store(request):
+    """One clean store of each backend shared by a module's read-only tests (for costly
+    loads such as the demo organisation). A module uses either this or ``store``, not
+    both: on Neo4j both are the one database."""
+    s = _clean_store(request, request.param)
+    yield s
+    s.clear()
+    s.close()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test that needs a Neo4j server, so ``-m 'not neo4j'`` runs the rest
+    without Java: the Neo4j half of each backend-parametrised test, and any test that
+    asks for the server's settings directly."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        params = callspec.params if callspec else {}
+        if (params.get("store") == "neo4j" or params.get("module_store") == "neo4j"
+                or "neo4j_settings" in getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.neo4j)
 
 
 def raw_write(store, text: str, params: dict | None = None) -> None:

@@ -19,8 +19,10 @@ LOADED = T_NOW - 90 * 86_400_000  # ownership is recorded before the versions it
 SIZE = 300
 
 
-@pytest.fixture
-def loaded(store):
+@pytest.fixture(scope="module")
+def loaded(module_store):
+    """Loaded once per backend; the tests read, and the one that loads again changes nothing."""
+    store = module_store
     result = bulk.ingest_chunks(store, demo.iter_demo_chunks(size=SIZE, seed=7, now=NOW, chunk_artifacts=120),
                                 actor="demo", at=LOADED)
     return store, result, demo.demo_facts(size=SIZE, seed=7, now=NOW)

@@ -7,14 +7,20 @@ import pytest
 from graph_model.errors import PermissionDenied, ValidationFailed
 from graph_model.ingest import manifest, parse
 
+from ..conftest import raw_write
 from ..helpers import counts
 from ..manifests import small
 
 
 def test_ensure_schema_is_idempotent(store):
+    """Running the set-up again neither fails nor loses the uniqueness it set up."""
     store.ensure_schema()
     store.ensure_schema()
-    store.ping()
+    raw_write(store, "CREATE (:Person {id: 'twice', name: 'A'})")
+    with pytest.raises(Exception):
+        raw_write(store, "CREATE (:Person {id: 'twice', name: 'B'})")
+    rows = store.query_readonly("MATCH (p:Person {id: 'twice'}) RETURN p.name AS name", {}, 5000, 10)
+    assert rows.rows == [["A"]]
 
 
 def test_parameters_carry_any_text(store):
