@@ -75,6 +75,8 @@ def _char_name(ch: str) -> str:
 
 def identifier_problem(value: str, what: str) -> Optional[str]:
     """Why ``value`` cannot be an identifier (see the string rules above), or None."""
+    if value != value.strip():
+        return f"{what} {value!r} has surrounding spaces"
     bad = _NOT_IN_IDENTIFIER.search(value)
     if bad:
         return (f"{what} {value!r} contains {_char_name(bad.group())}: control, separator and "
@@ -163,7 +165,10 @@ def canonical_json(value: Any) -> str:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    """Text is kept exactly as given (no trimming), so what is read back equals what was
+    written; identifiers refuse surrounding spaces instead."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 def _slug(value: str, what: str) -> str:
@@ -198,6 +203,7 @@ def url_problem(value: str, what: str, schemes: tuple[str, ...] = URL_SCHEMES,
 PersonRef = Annotated[str, AfterValidator(lambda v: _slug(v, "person id"))]
 TeamRef = Annotated[str, AfterValidator(lambda v: _slug(v, "team id"))]
 Text = Annotated[str, AfterValidator(lambda v: _raise(text_problem(v, "text"), v))]
+Name = Annotated[Text, AfterValidator(lambda v: _raise(None if v.strip() else "a name may not be blank", v))]
 Label = Annotated[str, Field(min_length=1, max_length=200),
                   AfterValidator(lambda v: _raise(identifier_problem(v, "text"), v))]
 WebUrl = Annotated[str, Field(max_length=2000),
@@ -208,7 +214,7 @@ RepoUrl = Annotated[str, Field(max_length=2000),
 
 class Person(_Strict):
     id: str
-    name: Text = Field(min_length=1, max_length=200)
+    name: Name = Field(min_length=1, max_length=200)
     email: Optional[Label] = Field(default=None, max_length=200)
     active: bool = True
 
@@ -220,7 +226,7 @@ class Person(_Strict):
 
 class Team(_Strict):
     id: str
-    name: Text = Field(min_length=1, max_length=200)
+    name: Name = Field(min_length=1, max_length=200)
     members: list[PersonRef] = Field(default_factory=list)
     escalation: list[PersonRef] = Field(default_factory=list)
 
@@ -294,7 +300,7 @@ class Version(_Strict):
             v = getattr(v, "source", None) or str(v)
         elif isinstance(v, date):
             v = v.isoformat()
-        if isinstance(v, str) and not VERSION_RE.match(v.strip()):
+        if isinstance(v, str) and not VERSION_RE.match(v):
             raise ValueError(f"version {v!r} must be letters, digits, '.', '_', '+', ':' or '-'")
         return v
 

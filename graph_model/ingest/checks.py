@@ -32,7 +32,7 @@ def duplicates(keyed: Iterable[tuple[int, Any]], path: str, what: str) -> list[P
 
 
 def _text(value: Any) -> str | None:
-    return value.strip() if isinstance(value, str) else None
+    return value if isinstance(value, str) else None
 
 
 def _list(value: Any) -> list:

@@ -122,7 +122,7 @@ def section_duplicates(data: dict) -> list[Problem]:
     for section, (_, key) in SECTIONS.items():
         items = data.get(section)
         if isinstance(items, list):
-            keyed = ((i, item[key].strip()) for i, item in enumerate(items)
+            keyed = ((i, item[key]) for i, item in enumerate(items)
                      if isinstance(item, dict) and isinstance(item.get(key), str))
             problems += duplicates(keyed, section, key)
     return problems
