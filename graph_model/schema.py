@@ -30,6 +30,7 @@ VERSION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+:-]{0,99}$")
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _NOT_IN_IDENTIFIER = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_BIDI}\ud800-\udfff]")
 _NOT_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_DOT_SEGMENT = re.compile(r"(?:^|/)\.\.?(?:/|$)")
 URL_SCHEMES = ("http", "https")
 REPO_SCHEMES = ("http", "https", "ssh", "git", "git+ssh", "file")
 _URL_RE = re.compile(r"^([a-z][a-z0-9+.-]*)://([^\s/?#]*)\S*$")
@@ -113,7 +114,7 @@ def uid_problem(uid: str) -> Optional[str]:
     problem = identifier_problem(name, f"uid {uid!r}: name")
     if problem:
         return problem
-    if any(seg in (".", "..") for seg in name.split("/")):
+    if _DOT_SEGMENT.search(name):
         return f"uid {uid!r}: name may not have a '.' or '..' segment"
     return None
 

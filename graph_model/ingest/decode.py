@@ -15,8 +15,9 @@ refused it, and 10,000 ``[`` raised RecursionError (a 500 / a traceback). Here:
 - JSON's nesting is measured on its brackets (outside strings) before decoding.
 - Duplicate keys are kept as evidence (``Duplicated``) for ``tree.check_tree``, which
   reports them with their path, as it does NaN and infinity.
-- Timestamps become ISO text; numbers keep the text they were written as (``source``),
-  so a version written ``1.10`` stays "1.10".
+- YAML timestamps become ISO text; YAML numbers keep the text they were written as
+  (``source``), so a version written ``1.10`` or ``007`` stays "1.10" or "007" (JSON
+  numbers are read as numbers: a JSON writer that means text writes a string).
 """
 
 from __future__ import annotations
@@ -91,8 +92,7 @@ def _json(text: str, source: str) -> Any:
     if brackets and max(accumulate(map(_STEP.__getitem__, brackets))) > MAX_DEPTH:
         raise _fail(*_json_too_deep(text, source))
     try:
-        return json.loads(text, object_pairs_hook=_pairs, parse_constant=float,
-                          parse_float=lambda s: _with_source(SourceFloat, s, s))
+        return json.loads(text, object_pairs_hook=_pairs, parse_constant=float)
     except json.JSONDecodeError as e:
         raise _fail(source, f"malformed JSON at line {e.lineno}, column {e.colno}: {e.msg}") from e
     except ValueError as e:  # an int of more than 4,300 digits
