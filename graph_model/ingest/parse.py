@@ -52,8 +52,18 @@ class Draft:
 
     @classmethod
     def of(cls, m: Manifest) -> "Draft":
-        """A draft for a manifest validated elsewhere (every item kept)."""
-        raw = {s: [item.model_dump() for item in getattr(m, s)] for s in SECTIONS}
+        """A draft for a manifest validated elsewhere (every item kept). Its ``raw`` holds
+        only what the reference checks read (a full ``model_dump`` cost 0.6 s per 2,000
+        artifacts)."""
+        raw = {
+            "people": [{"id": p.id} for p in m.people],
+            "teams": [{"id": t.id, "members": t.members, "escalation": t.escalation} for t in m.teams],
+            "artifacts": [{"uid": a.uid, "owner": a.owner, "stewards": a.stewards, "team": a.team,
+                           "versions": [{"version": v.version,
+                                         "commit": {"author": v.commit.author} if v.commit else None,
+                                         "derived_from": [{"uid": d.uid} for d in v.derived_from]}
+                                        for v in a.versions]} for a in m.artifacts],
+        }
         return cls(raw, m, [], {s: list(range(len(raw[s]))) for s in SECTIONS})
 
 
