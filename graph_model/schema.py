@@ -9,18 +9,32 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from enum import Enum
-from typing import Any, Optional
+from typing import Annotated, Any, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 NAMESPACE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._@+-]{0,99}$")
 RELATION_RE = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 SHA_RE = re.compile(r"^[0-9a-f]{7,64}$")
 VERSION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+:-]{0,99}$")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+# String rules (docs/manifest.md has the table). An identifier is shown, linked and
+# compared, so nothing in it may be invisible or reorder what is displayed: no control
+# character (Unicode Cc), no line/paragraph separator, no bidi control. Free text may
+# hold tab, newline and carriage return and nothing else of Cc: the embedded engine's
+# query parser cuts a string at NUL, and a refused value is better than a split write.
+# Lone surrogates cannot be encoded as UTF-8 for either engine: refused everywhere.
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_NOT_IN_IDENTIFIER = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_BIDI}\ud800-\udfff]")
+_NOT_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_DOT_SEGMENT = re.compile(r"(?:^|/)\.\.?(?:/|$)")
+URL_SCHEMES = ("http", "https")
+REPO_SCHEMES = ("http", "https", "ssh", "git", "git+ssh", "file")
+_URL_RE = re.compile(r"^([a-z][a-z0-9+.-]*)://([^\s/?#]*)\S*$")
+_SCP_RE = re.compile(r"^[A-Za-z0-9._-]+@[A-Za-z0-9][A-Za-z0-9.-]*:(?!//)\S+$")
 
 
 class Kind(str, Enum):
@@ -56,12 +70,37 @@ def split_uid(uid: str) -> tuple[str, str]:
     return namespace, name
 
 
+def _char_name(ch: str) -> str:
+    return f"U+{ord(ch):04X}"
+
+
+def identifier_problem(value: str, what: str) -> Optional[str]:
+    """Why ``value`` cannot be an identifier (see the string rules above), or None."""
+    if value != value.strip():
+        return f"{what} {value!r} has surrounding spaces"
+    bad = _NOT_IN_IDENTIFIER.search(value)
+    if bad:
+        return (f"{what} {value!r} contains {_char_name(bad.group())}: control, separator and "
+                f"bidi characters are not allowed in identifiers")
+    return None
+
+
+def text_problem(value: str, what: str) -> Optional[str]:
+    """Why ``value`` cannot be free text, or None: every Cc but tab, newline, CR is refused."""
+    bad = _NOT_IN_TEXT.search(value)
+    if bad:
+        return (f"{what} contains {_char_name(bad.group())} at position {bad.start()}: "
+                f"only tab, newline and carriage return are allowed among control characters")
+    return None
+
+
 def uid_problem(uid: str) -> Optional[str]:
     """Why ``uid`` is not a valid artifact uid, or None when it is.
 
     The namespace is a slug; the name is free text (people name things as they like,
-    and the pages escape it) but holds no '@' (it separates the version) and no
-    control characters.
+    and the pages escape it) but holds no '@' (it separates the version), obeys the
+    identifier rule, and has no '.' or '..' segment (it reads as a path in URLs and
+    file names, where those segments would name something else).
     """
     if "/" not in uid:
         return f"uid {uid!r} has no namespace (expected 'namespace/name')"
@@ -70,8 +109,30 @@ def uid_problem(uid: str) -> Optional[str]:
         return f"uid {uid!r}: namespace must be letters, digits, '.', '_' or '-'"
     if not name or name != name.strip():
         return f"uid {uid!r}: name is empty or has surrounding spaces"
-    if "@" in name or _CONTROL.search(name) or len(name) > 200:
-        return f"uid {uid!r}: name may not contain '@' or control characters (max 200)"
+    if "@" in name or len(name) > 200:
+        return f"uid {uid!r}: name may not contain '@' (max 200 characters)"
+    problem = identifier_problem(name, f"uid {uid!r}: name")
+    if problem:
+        return problem
+    if _DOT_SEGMENT.search(name):
+        return f"uid {uid!r}: name may not have a '.' or '..' segment"
+    return None
+
+
+def version_ref_problem(text: str) -> Optional[str]:
+    """Why ``text`` does not name a version as ``namespace/name@version``, or None.
+
+    The one check of a version reference: manifests (``derived_from``) and request
+    parameters (compare) both use it.
+    """
+    if "@" not in text:
+        return f"{text!r} must name a version as 'namespace/name@version'"
+    uid, version = split_version_uid(text)
+    problem = uid_problem(uid)
+    if problem:
+        return problem
+    if not VERSION_RE.match(version):
+        return f"version {version!r} is not a valid version text"
     return None
 
 
@@ -105,7 +166,10 @@ def canonical_json(value: Any) -> str:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    """Text is kept exactly as given (no trimming), so what is read back equals what was
+    written; identifiers refuse surrounding spaces instead."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 def _slug(value: str, what: str) -> str:
@@ -114,10 +178,45 @@ def _slug(value: str, what: str) -> str:
     return value
 
 
+def _raise(problem: Optional[str], value: str) -> str:
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def url_problem(value: str, what: str, schemes: tuple[str, ...] = URL_SCHEMES,
+                scp: bool = False) -> Optional[str]:
+    """Why ``value`` is not an acceptable URL, or None: one of ``schemes`` (no
+    ``javascript:``, ``data:`` ...), no whitespace, identifier rule; ``scp`` also allows
+    git's ``user@host:path`` form."""
+    problem = identifier_problem(value, what)
+    if problem:
+        return problem
+    m = _URL_RE.match(value)
+    if m and m.group(1) in schemes and (m.group(2) or m.group(1) == "file"):
+        return None
+    if scp and not m and _SCP_RE.match(value):
+        return None
+    forms = ", ".join(f"{s}://" for s in schemes) + (", or be user@host:path" if scp else "")
+    return f"{what} {value!r} must start with {forms}"
+
+
+PersonRef = Annotated[str, AfterValidator(lambda v: _slug(v, "person id"))]
+TeamRef = Annotated[str, AfterValidator(lambda v: _slug(v, "team id"))]
+Text = Annotated[str, AfterValidator(lambda v: _raise(text_problem(v, "text"), v))]
+Name = Annotated[Text, AfterValidator(lambda v: _raise(None if v.strip() else "a name may not be blank", v))]
+Label = Annotated[str, Field(min_length=1, max_length=200),
+                  AfterValidator(lambda v: _raise(identifier_problem(v, "text"), v))]
+WebUrl = Annotated[str, Field(max_length=2000),
+                   AfterValidator(lambda v: _raise(url_problem(v, "URL"), v))]
+RepoUrl = Annotated[str, Field(max_length=2000),
+                    AfterValidator(lambda v: _raise(url_problem(v, "repo", REPO_SCHEMES, scp=True), v))]
+
+
 class Person(_Strict):
     id: str
-    name: str = Field(min_length=1, max_length=200)
-    email: Optional[str] = Field(default=None, max_length=200)
+    name: Name = Field(min_length=1, max_length=200)
+    email: Optional[Label] = Field(default=None, max_length=200)
     active: bool = True
 
     @field_validator("id")
@@ -128,9 +227,9 @@ class Person(_Strict):
 
 class Team(_Strict):
     id: str
-    name: str = Field(min_length=1, max_length=200)
-    members: list[str] = Field(default_factory=list)
-    escalation: list[str] = Field(default_factory=list)
+    name: Name = Field(min_length=1, max_length=200)
+    members: list[PersonRef] = Field(default_factory=list)
+    escalation: list[PersonRef] = Field(default_factory=list)
 
     @field_validator("id")
     @classmethod
@@ -138,17 +237,11 @@ class Team(_Strict):
         return _slug(v, "team id")
 
 
-def _http_url(value: str) -> str:
-    if not re.match(r"^https?://[^\s]+$", value):
-        raise ValueError(f"link {value!r} must be an http(s) URL")
-    return value
-
-
 class Commit(_Strict):
     sha: str
-    repo: Optional[str] = None
-    author: Optional[str] = None
-    message: Optional[str] = Field(default=None, max_length=2000)
+    repo: Optional[RepoUrl] = None
+    author: Optional[PersonRef] = None
+    message: Optional[Text] = Field(default=None, max_length=2000)
     time: Optional[datetime] = None
 
     @field_validator("sha")
@@ -161,10 +254,15 @@ class Commit(_Strict):
 
 class Run(_Strict):
     id: str = Field(min_length=1, max_length=200)
-    status: Optional[str] = None
+    status: Optional[Text] = Field(default=None, max_length=200)
     started_at: Optional[datetime] = None
     ended_at: Optional[datetime] = None
-    log_uri: Optional[str] = None
+    log_uri: Optional[WebUrl] = None
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        return _raise(identifier_problem(v, "run id"), v)
 
 
 class DerivedFrom(_Strict):
@@ -174,15 +272,7 @@ class DerivedFrom(_Strict):
     @field_validator("uid")
     @classmethod
     def _uid(cls, v: str) -> str:
-        if "@" not in v:
-            raise ValueError(f"{v!r} must name a version as 'namespace/name@version'")
-        uid, version = split_version_uid(v)
-        problem = uid_problem(uid)
-        if problem:
-            raise ValueError(problem)
-        if not VERSION_RE.match(version):
-            raise ValueError(f"version {version!r} is not a valid version text")
-        return v
+        return _raise(version_ref_problem(v), v)
 
     @field_validator("relation")
     @classmethod
@@ -205,9 +295,13 @@ class Version(_Strict):
     @field_validator("version", mode="before")
     @classmethod
     def _version(cls, v: Any) -> Any:
+        # YAML reads `1.10` as a float and `007` as an int: the decoder keeps the text
+        # as written (``source``) so that versions 1.1 and 1.10 stay two versions
         if isinstance(v, (int, float)) and not isinstance(v, bool):
-            v = str(v)
-        if isinstance(v, str) and not VERSION_RE.match(v.strip()):
+            v = getattr(v, "source", None) or str(v)
+        elif isinstance(v, date):
+            v = v.isoformat()
+        if isinstance(v, str) and not VERSION_RE.match(v):
             raise ValueError(f"version {v!r} must be letters, digits, '.', '_', '+', ':' or '-'")
         return v
 
@@ -215,12 +309,12 @@ class Version(_Strict):
 class Artifact(_Strict):
     uid: str
     kind: Kind
-    description: Optional[str] = Field(default=None, max_length=5000)
-    owner: Optional[str] = None
-    stewards: list[str] = Field(default_factory=list)
-    team: Optional[str] = None
-    tags: list[str] = Field(default_factory=list)
-    links: dict[str, str] = Field(default_factory=dict)
+    description: Optional[Text] = Field(default=None, max_length=5000)
+    owner: Optional[PersonRef] = None
+    stewards: list[PersonRef] = Field(default_factory=list)
+    team: Optional[TeamRef] = None
+    tags: list[Annotated[Text, Field(min_length=1, max_length=200)]] = Field(default_factory=list)
+    links: dict[str, WebUrl] = Field(default_factory=dict)
     versions: list[Version] = Field(default_factory=list)
 
     @field_validator("uid")
@@ -234,17 +328,16 @@ class Artifact(_Strict):
     @field_validator("links")
     @classmethod
     def _links(cls, v: dict[str, str]) -> dict[str, str]:
-        for key, url in v.items():
+        for key in v:
             if not RELATION_RE.match(key):
                 raise ValueError(f"link name {key!r} must be snake_case")
-            _http_url(url)
         return v
 
 
 class Manifest(_Strict):
     """A catalog manifest: the declarative input every ingest path reduces to."""
 
-    reason: Optional[str] = Field(default=None, max_length=2000)
+    reason: Optional[Text] = Field(default=None, max_length=2000)
     people: list[Person] = Field(default_factory=list)
     teams: list[Team] = Field(default_factory=list)
     artifacts: list[Artifact] = Field(default_factory=list)

@@ -6,18 +6,24 @@ nothing is written when anything is wrong.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
+
 import networkx as nx
 
 from ..errors import Problem
-from ..schema import Manifest, version_uid
+from ..schema import SLUG_RE, version_ref_problem, version_uid
 from ..store.base import Reader, batched
 from .state import State
 
+if TYPE_CHECKING:
+    from .parse import Draft
 
-def _duplicates(items: list[str], path: str, what: str) -> list[Problem]:
-    seen: dict[str, int] = {}
+
+def duplicates(keyed: Iterable[tuple[int, Any]], path: str, what: str) -> list[Problem]:
+    """The one duplicate check: ``keyed`` is (index, key) pairs under ``path``."""
+    seen: dict[Any, int] = {}
     problems = []
-    for i, key in enumerate(items):
+    for i, key in keyed:
         if key in seen:
             problems.append(Problem(f"{path}[{i}]", f"duplicate {what} {key!r} (first at {path}[{seen[key]}])"))
         else:
@@ -25,45 +31,106 @@ def _duplicates(items: list[str], path: str, what: str) -> list[Problem]:
     return problems
 
 
-def check_manifest(m: Manifest, st: State, reader: Reader) -> list[Problem]:
-    people = {p.id for p in m.people} | set(st.people)
-    teams = {t.id for t in m.teams} | set(st.teams)
-    problems = _duplicates([p.id for p in m.people], "people", "id")
-    problems += _duplicates([t.id for t in m.teams], "teams", "id")
-    problems += _duplicates([a.uid for a in m.artifacts], "artifacts", "uid")
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
-    def person(path: str, pid: str) -> None:
-        if pid not in people:
-            problems.append(Problem(path, f"unknown person {pid!r}"))
 
-    for i, t in enumerate(m.teams):
-        for j, pid in enumerate(t.members):
-            person(f"teams[{i}].members[{j}]", pid)
-        for j, pid in enumerate(t.escalation):
-            person(f"teams[{i}].escalation[{j}]", pid)
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
 
-    manifest_versions = {version_uid(a.uid, v.version) for a in m.artifacts for v in a.versions}
-    versions = manifest_versions | set(st.versions)
+
+def _dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _version_text(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return getattr(value, "source", None) or str(value)
+    return _text(value)
+
+
+def raw_references(raw: dict) -> Iterator[tuple[str, str, str]]:
+    """(path, kind, id) of every reference in the document as written, whether or not its
+    item passed the schema; a reference that is itself malformed is left to the schema."""
+    def person(path: str, value: Any):
+        pid = _text(value)
+        if pid and SLUG_RE.match(pid):
+            yield path, "person", pid
+
+    for i, t in enumerate(_list(raw.get("teams"))):
+        t = _dict(t)
+        for field in ("members", "escalation"):
+            for j, pid in enumerate(_list(t.get(field))):
+                yield from person(f"teams[{i}].{field}[{j}]", pid)
+    for i, a in enumerate(_list(raw.get("artifacts"))):
+        a, base = _dict(a), f"artifacts[{i}]"
+        yield from person(f"{base}.owner", a.get("owner"))
+        for j, pid in enumerate(_list(a.get("stewards"))):
+            yield from person(f"{base}.stewards[{j}]", pid)
+        tid = _text(a.get("team"))
+        if tid and SLUG_RE.match(tid):
+            yield f"{base}.team", "team", tid
+        for j, v in enumerate(_list(a.get("versions"))):
+            v = _dict(v)
+            yield from person(f"{base}.versions[{j}].commit.author", _dict(v.get("commit")).get("author"))
+            for k, d in enumerate(_list(v.get("derived_from"))):
+                ref = _text(_dict(d).get("uid"))
+                if ref and version_ref_problem(ref) is None:
+                    yield f"{base}.versions[{j}].derived_from[{k}]", "version", ref
+
+
+def raw_declared(raw: dict) -> dict[str, set[str]]:
+    """Ids the document declares, including those of items that failed their schema (so
+    a reference to them is not also reported as unknown)."""
+    out: dict[str, set[str]] = {"person": set(), "team": set(), "version": set()}
+    for section, kind in (("people", "person"), ("teams", "team")):
+        out[kind].update(filter(None, (_text(_dict(item).get("id")) for item in _list(raw.get(section)))))
+    for a in _list(raw.get("artifacts")):
+        uid = _text(_dict(a).get("uid"))
+        for v in _list(_dict(a).get("versions")) if uid else []:
+            version = _version_text(_dict(v).get("version"))
+            if version:
+                out["version"].add(version_uid(uid, version))
+    return out
+
+
+_LOOKUP = {"person": ("people_by_ids", "ids", "id"), "team": ("teams_by_ids", "ids", "id"),
+           "version": ("versions_by_uids", "uids", "uid")}
+
+
+def _reference_problems(draft: "Draft", st: State, reader: Reader) -> list[Problem]:
+    known = raw_declared(draft.raw)
+    known["person"] |= set(st.people)
+    known["team"] |= set(st.teams)
+    known["version"] |= set(st.versions)
+    refs = list(raw_references(draft.raw))
+    for kind, (query, param, key) in _LOOKUP.items():
+        # references of items that failed their schema were not in the state read
+        missing = sorted({ident for _, k, ident in refs if k == kind and ident not in known[kind]})
+        for chunk in batched(missing, 500):
+            known[kind].update(row[key] for row in reader(query, **{param: chunk}))
+    return [Problem(path, f"unknown {kind} {ident!r}") for path, kind, ident in refs
+            if ident not in known[kind]]
+
+
+def check_manifest(draft: "Draft", st: State, reader: Reader) -> list[Problem]:
+    """Reference, duplicate, provenance and cycle problems of ``draft`` against ``st``."""
+    m = draft.manifest
+    problems = _reference_problems(draft, st, reader)
     commits: dict[str, tuple[str, dict]] = {}
     for i, a in enumerate(m.artifacts):
-        base = f"artifacts[{i}]"
-        if a.owner:
-            person(f"{base}.owner", a.owner)
-            if a.owner in a.stewards:
-                problems.append(Problem(f"{base}.stewards", f"{a.owner!r} is already the primary owner"))
-        for j, pid in enumerate(a.stewards):
-            person(f"{base}.stewards[{j}]", pid)
-        problems += _duplicates(a.stewards, f"{base}.stewards", "steward")
-        if a.team and a.team not in teams:
-            problems.append(Problem(f"{base}.team", f"unknown team {a.team!r}"))
-        problems += _duplicates([v.version for v in a.versions], f"{base}.versions", "version")
+        base = draft.path("artifacts", i)
+        if a.owner and a.owner in a.stewards:
+            problems.append(Problem(f"{base}.stewards", f"{a.owner!r} is already the primary owner"))
+        problems += duplicates(enumerate(a.stewards), f"{base}.stewards", "steward")
+        problems += duplicates(enumerate(v.version for v in a.versions), f"{base}.versions", "version")
         for j, v in enumerate(a.versions):
             vpath = f"{base}.versions[{j}]"
             vuid = version_uid(a.uid, v.version)
             existing = st.versions.get(vuid)
             if v.commit:
-                if v.commit.author:
-                    person(f"{vpath}.commit.author", v.commit.author)
                 fields = v.commit.model_dump(exclude_unset=True, exclude={"sha"})
                 prior = commits.get(v.commit.sha)
                 if prior and prior[1] != fields and fields:
@@ -77,24 +144,21 @@ def check_manifest(m: Manifest, st: State, reader: Reader) -> list[Problem]:
             if v.run and existing and existing.get("run") and existing["run"] != v.run.id:
                 problems.append(Problem(f"{vpath}.run", f"version {vuid!r} was already produced by run "
                                                         f"{existing['run']!r}; provenance is immutable"))
-            for k, d in enumerate(v.derived_from):
-                if d.uid not in versions:
-                    problems.append(Problem(f"{vpath}.derived_from[{k}]", f"unknown version {d.uid!r}"))
-    problems += _cycles(m, st, reader)
+    problems += _cycles(draft, st, reader)
     return problems
 
 
-def _cycles(m: Manifest, st: State, reader: Reader) -> list[Problem]:
+def _cycles(draft: "Draft", st: State, reader: Reader) -> list[Problem]:
     """Lineage must stay acyclic. Only an existing version that gains an upstream edge
     can close a cycle through stored edges, so only then is the stored closure read."""
     g = nx.DiGraph()
     where: dict[tuple[str, str], str] = {}
-    for i, a in enumerate(m.artifacts):
+    for i, a in enumerate(draft.manifest.artifacts):
         for j, v in enumerate(a.versions):
             src = version_uid(a.uid, v.version)
             for k, d in enumerate(v.derived_from):
                 g.add_edge(src, d.uid)
-                where.setdefault((src, d.uid), f"artifacts[{i}].versions[{j}].derived_from[{k}]")
+                where.setdefault((src, d.uid), f"{draft.path('artifacts', i)}.versions[{j}].derived_from[{k}]")
     if not where:
         return []
     if any(src in st.versions for src, _ in where):

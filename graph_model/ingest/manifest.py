@@ -18,6 +18,7 @@ from ..services import write_path
 from ..services.audit import Change
 from ..store.base import GraphStore, Reader, Statement, batched
 from .checks import check_manifest
+from .parse import Draft
 from .state import State, load_state
 
 STATEMENT_ORDER = (
@@ -55,14 +56,18 @@ def _ms(value) -> int | None:
     return to_epoch_ms(value) if value is not None else None
 
 
-def plan_manifest(m: Manifest, reader: Reader, at: int) -> write_path.ChangePlan:
-    """Diff ``m`` against the graph and return the statements and changes to apply.
+def plan_manifest(draft: Draft | Manifest, reader: Reader, at: int) -> write_path.ChangePlan:
+    """Diff the manifest against the graph and return the statements and changes to apply.
 
     Raises:
-        ValidationFailed: every reference, duplicate and cycle problem at once.
+        ValidationFailed: the draft's schema problems together with every reference,
+        duplicate and cycle problem, at once.
     """
+    if isinstance(draft, Manifest):
+        draft = Draft.of(draft)
+    m = draft.manifest
     st = load_state(m, reader)
-    problems = check_manifest(m, st, reader)
+    problems = draft.problems + check_manifest(draft, st, reader)
     if problems:
         raise ValidationFailed(problems)
     b = _Builder()
@@ -262,8 +267,14 @@ def _run(r, vuid: str, st: State, b: _Builder, seen: set[str], in_version_event:
     seen.add(r.id)
 
 
-def ingest(store: GraphStore, m: Manifest, *, actor: str | None = None,
+def ingest(store: GraphStore, m: Draft | Manifest, *, actor: str | None = None,
            at: int | None = None) -> write_path.WriteSummary:
-    """Apply manifest ``m`` through the single write path (one unit, audited)."""
+    """Apply manifest ``m`` through the single write path (one unit, audited).
+
+    A ``Draft`` (from ``parse.read_text`` / ``read_bytes`` / ``read_file``) may carry
+    schema problems: its references are still checked so that one answer lists both,
+    and nothing is written.
+    """
+    reason = m.manifest.reason if isinstance(m, Draft) else m.reason
     return write_path.apply(store, lambda reader, when: plan_manifest(m, reader, when),
-                            actor=actor, reason=m.reason, at=at)
+                            actor=actor, reason=reason, at=at)

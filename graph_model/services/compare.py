@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from ..errors import BadParameter, NotFound
-from ..schema import VERSION_RE, split_version_uid, uid_problem
+from ..schema import split_version_uid, version_ref_problem
 from ..store.base import GraphStore
 from .history import version_rows
 
@@ -22,15 +22,10 @@ MAP_FIELDS = ("hyperparameters", "metrics", "deployment")
 def parse_version_ref(name: str, text: str) -> tuple[str, str]:
     """Split ``uid@version`` or raise ``BadParameter(name, ...)`` saying what is wrong."""
     text = (text or "").strip()
-    if "@" not in text:
-        raise BadParameter(name, f"{text!r} must name a version as 'namespace/name@version'")
-    uid, version = split_version_uid(text)
-    problem = uid_problem(uid)
+    problem = version_ref_problem(text)
     if problem:
         raise BadParameter(name, problem)
-    if not VERSION_RE.match(version):
-        raise BadParameter(name, f"version {version!r} is not a valid version text")
-    return uid, version
+    return split_version_uid(text)
 
 
 def _load(store: GraphStore, uids: list[str]) -> dict[str, dict]:

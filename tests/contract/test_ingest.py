@@ -179,7 +179,7 @@ def test_lineage_cycle_through_stored_edges(store):
     ('{"people": [', "malformed JSON at line 1"),
     ("- just\n- a list\n", "a manifest is a mapping"),
     ("people: [{id: ana, name: Ana, shoe_size: 9}]", "people[0].shoe_size: unknown field"),
-    ("artifacts: [{uid: a/b, kind: model, links: {runbook: 'javascript:alert(1)'}}]", "http(s) URL"),
+    ("artifacts: [{uid: a/b, kind: model, links: {runbook: 'javascript:alert(1)'}}]", "must start with http://, https://"),
 ])
 def test_malformed_input(store, text, fragment):
     _rejected(store, text, fragment)
