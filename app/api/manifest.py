@@ -38,9 +38,8 @@ def openapi():
 
 @bp.post("/api/v1/manifest")
 def post_manifest():
-    text = request.get_data(as_text=True)
-    m = parse.load_text(text, "body")
-    summary = manifest_ingest.ingest(get_store(), m, actor=_actor())
+    draft = parse.read_bytes(request.get_data(), "body")
+    summary = manifest_ingest.ingest(get_store(), draft, actor=_actor())
     return jsonify(summary.as_dict())
 
 

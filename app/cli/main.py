@@ -39,9 +39,9 @@ def cli(ctx, backend, home, neo4j_uri, neo4j_user, neo4j_password):
 def ingest(obj: Ctx, file):
     """Load a manifest (YAML or JSON) through the audited write path."""
     from graph_model.ingest import manifest, parse
-    m = parse.load_file(file)
+    draft = parse.read_file(file)
     with obj.store() as store:
-        summary = manifest.ingest(store, m)
+        summary = manifest.ingest(store, draft)
     if not summary.changed:
         click.echo("no changes")
         return

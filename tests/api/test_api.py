@@ -33,9 +33,18 @@ def test_post_manifest_problems_are_400_with_paths(client):
     r = client.post("/api/v1/manifest", data=json.dumps(data), content_type="application/json")
     assert r.status_code == 400
     paths = {p["path"] for p in r.get_json()["problems"]}
-    assert "artifacts[3].kind" in paths
+    assert {"artifacts[3].kind", "artifacts[1].owner"} <= paths  # schema and references at once
     r = client.post("/api/v1/manifest", data="people: [", content_type="application/yaml")
     assert r.status_code == 400 and "malformed YAML" in r.get_json()["problems"][0]["message"]
+    assert client.get("/api/v1/artifact?uid=models/churn").status_code == 404
+
+
+def test_post_manifest_refuses_empty_and_non_utf8_bodies(client):
+    for body in (b"", b"  \n# only a comment\n"):
+        r = client.post("/api/v1/manifest", data=body, content_type="application/yaml")
+        assert r.status_code == 400 and "empty" in r.get_json()["problems"][0]["message"]
+    r = client.post("/api/v1/manifest", data=b"people: [{id: a, name: \xff}]", content_type="application/yaml")
+    assert r.status_code == 400 and "UTF-8" in r.get_json()["problems"][0]["message"]
     assert client.get("/api/v1/artifact?uid=models/churn").status_code == 404
 
 
