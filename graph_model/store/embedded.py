@@ -42,8 +42,9 @@ def engine_settings(cpus: int | None = None) -> list[str]:
       the other core too; the product's reads are small and gain nothing from more.
     - ``QUERY_MEM_CAPACITY``: the most one query may allocate (1 GiB), the engine-side
       bound of a console request. Measured: ``UNWIND range(1, 20000000)`` capped at
-      1,001 rows peaks at ~650 MB in the engine and fits; the product's largest reads
-      and write units (100k-artifact demo) stay far below it.
+      1,001 rows peaks at ~650 MB in the engine and fits. The product's own queries
+      must fit too: the setting is global. Checked with the demo load, hotspots,
+      incident and impact at 10k artifacts (see the commit); not yet at 100k.
 
     ``TIMEOUT_MAX`` stays off: it would also abort the product's long write units;
     console queries carry their own ``TIMEOUT``.
