@@ -44,7 +44,8 @@ def engine_settings(cpus: int | None = None) -> list[str]:
       bound of a console request. Measured: ``UNWIND range(1, 20000000)`` capped at
       1,001 rows peaks at ~650 MB in the engine and fits. The product's own queries
       must fit too: the setting is global. Checked with the demo load, hotspots,
-      incident and impact at 10k artifacts (see the commit); not yet at 100k.
+      incident and impact at 10k and 30k artifacts (1.0M nodes+edges): no refusal;
+      not yet at 100k.
 
     ``TIMEOUT_MAX`` stays off: it would also abort the product's long write units;
     console queries carry their own ``TIMEOUT``.
