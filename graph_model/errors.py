@@ -51,6 +51,14 @@ class PermissionDenied(OwnergraphError):
     """The caller may not do this (also: a write attempted through a read-only path)."""
 
 
+class Busy(OwnergraphError):
+    """A bounded resource (the console's query slots) is full; try again after ``retry_after`` s."""
+
+    def __init__(self, message: str, retry_after: int):
+        self.retry_after = max(1, int(retry_after))
+        super().__init__(message)
+
+
 class StoreUnavailable(OwnergraphError):
     """The graph database cannot be reached or started."""
 

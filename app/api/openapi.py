@@ -96,10 +96,15 @@ def openapi_document() -> dict:
                                      "columns": {"type": "array", "items": {"type": "string"}},
                                      "rows": {"type": "array", "items": {"type": "array"}},
                                      "truncated": {"type": "boolean"}, "row_cap": {"type": "integer"},
-                                     "timeout_ms": {"type": "integer"}, "elapsed_ms": {"type": "number"}},
+                                     "timeout_ms": {"type": "integer"}, "elapsed_ms": {"type": "number"},
+                                     "queued_ms": {"type": "number"}, "engine_timeout_ms": {"type": "integer"}},
                                      "required": ["columns", "rows", "truncated", "row_cap"]}),
                     "400": _resp("missing query, bad params, syntax error or time limit exceeded", problems),
                     "403": _resp("the query would write: refused, nothing changed", error),
+                    "429": {**_resp("the console is busy: every query slot is taken; retry after the "
+                                    "Retry-After header's seconds", {"type": "object", "properties": {
+                                        "error": {"type": "string"}, "retry_after": {"type": "integer"}}}),
+                            "headers": {"Retry-After": {"schema": {"type": "integer"}}}},
                     "503": unavailable}}},
             "/api/v1/hotspots": {"get": {
                 "summary": "Risk hotspots: artifacts ranked by impact x risk, each explained; people by bus factor",

@@ -2,28 +2,40 @@
 
 Read-only is enforced by the database (``GraphStore.query_readonly``: FalkorDB's
 ``GRAPH.RO_QUERY``; Neo4j's EXPLAIN query type plus a READ transaction), never by
-parsing the text here. This module only checks the shape of the input, applies the
-time limit and row cap, and reads the examples shipped in ``cypher/examples/``.
+parsing the text here. This module checks the shape and size of the input, takes a
+slot from the console gate (``console_gate``: bounded concurrency, 429 beyond it),
+hands the engine only the time left of the limit (which counts from arrival, so time
+spent waiting for a slot is included), and reads the examples in ``cypher/examples/``.
+The row cap and the reply-size bound are applied by the stores while they fetch
+(``store/console_read.py``), never by cutting a fetched list.
 """
 
 from __future__ import annotations
 
 import json
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..errors import BadParameter, Problem, ValidationFailed
+from ..errors import BadParameter, Busy, Problem, ValidationFailed
 from ..store.base import GraphStore
 from ..store.queries import CYPHER_DIR
+from .console_gate import ConsoleGate
 
 DEFAULT_TIMEOUT_MS = 10_000
 DEFAULT_ROW_CAP = 1_000
 MAX_TIMEOUT_MS = 120_000
 MAX_ROW_CAP = 100_000
 MAX_QUERY_CHARS = 20_000
+# Parameters are an analyst's few values, not a data set. Bounded so a hostile body
+# cannot exhaust the recursion limit of the renderers (500-deep nesting answered 500)
+# or turn into a huge query header; beyond these the request gets 400 with a path.
+MAX_PARAMS_DEPTH = 16
+MAX_PARAMS_VALUES = 10_000
+MAX_PARAMS_TEXT = 1_000_000   # characters of strings and keys, all together
 EXAMPLES_DIR = CYPHER_DIR / "examples"
 
 
@@ -74,12 +86,42 @@ def examples() -> list[Example]:
 
 
 def check_params(params: Any) -> dict:
-    """Parameters must be a JSON object with string keys (values any JSON)."""
+    """Parameters must be a JSON object with string keys (values any JSON), nested at
+    most ``MAX_PARAMS_DEPTH`` deep, with at most ``MAX_PARAMS_VALUES`` values and
+    ``MAX_PARAMS_TEXT`` characters of text; a violation names the first place."""
     if params is None:
         return {}
     if not isinstance(params, dict):
         raise ValidationFailed([Problem("params", "must be a JSON object, e.g. {\"uid\": \"models/x\"}")])
+    _check_bounds(params)
     return params
+
+
+def _check_bounds(params: dict) -> None:
+    """Walk without recursion (the point is to survive any depth) and stop at the first
+    bound crossed."""
+    values = text = 0
+    stack: list[tuple[Any, str, int]] = [(params, "params", 1)]
+    while stack:
+        value, path, depth = stack.pop()
+        values += 1
+        if values > MAX_PARAMS_VALUES:
+            raise ValidationFailed([Problem(path, f"params hold more than {MAX_PARAMS_VALUES} values")])
+        if isinstance(value, str):
+            text += len(value)
+        elif isinstance(value, (dict, list)):
+            if depth > MAX_PARAMS_DEPTH:
+                raise ValidationFailed([Problem(path, f"nested deeper than {MAX_PARAMS_DEPTH} levels")])
+            if isinstance(value, dict):
+                for k, v in value.items():
+                    if not isinstance(k, str):
+                        raise ValidationFailed([Problem(path, f"map keys must be text, not {k!r}")])
+                    text += len(k)
+                    stack.append((v, f"{path}.{k}", depth + 1))
+            else:
+                stack.extend((v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value))
+        if text > MAX_PARAMS_TEXT:
+            raise ValidationFailed([Problem(path, f"params hold more than {MAX_PARAMS_TEXT} characters of text")])
 
 
 def parse_params_text(text: str | None) -> dict:
@@ -88,24 +130,35 @@ def parse_params_text(text: str | None) -> dict:
         return {}
     try:
         value = json.loads(text)
+    except RecursionError:
+        raise ValidationFailed([Problem("params", f"nested deeper than {MAX_PARAMS_DEPTH} levels")]) from None
     except ValueError as e:
         raise ValidationFailed([Problem("params", f"not valid JSON: {e}")]) from None
     return check_params(value)
 
 
 def run(store: GraphStore, query: Any, params: Any = None, *, timeout_ms: int = DEFAULT_TIMEOUT_MS,
-        row_cap: int = DEFAULT_ROW_CAP) -> dict:
+        row_cap: int = DEFAULT_ROW_CAP, gate: ConsoleGate | None = None,
+        arrived: float | None = None) -> dict:
     """Run an analyst's query read-only, within the time limit, keeping at most
     ``row_cap`` rows.
 
+    Args:
+        gate: the process's console gate; None runs ungated (scripts, tests of answers).
+        arrived: ``time.monotonic()`` when the request arrived; the time limit counts
+            from there (default: now).
+
     Returns:
         dict with ``columns``, ``rows``, ``truncated`` (the cap was hit), ``row_cap``,
-        ``timeout_ms`` and ``elapsed_ms``.
+        ``timeout_ms``, ``elapsed_ms`` (from arrival), ``queued_ms`` (waiting for a
+        slot) and ``engine_timeout_ms`` (what was left for the engine).
 
     Raises:
         ValidationFailed: empty or oversized query, bad params, or a query the engine
-            rejects (syntax, time limit). PermissionDenied: the query would write.
+            rejects (syntax, time limit, too large an answer). PermissionDenied: the
+            query would write. Busy: no console slot free (429).
     """
+    arrived = time.monotonic() if arrived is None else arrived
     if not isinstance(query, str) or not query.strip():
         raise ValidationFailed([Problem("query", "is required (a Cypher query as text)")])
     if len(query) > MAX_QUERY_CHARS:
@@ -115,8 +168,19 @@ def run(store: GraphStore, query: Any, params: Any = None, *, timeout_ms: int = 
         raise BadParameter("timeout_ms", f"must be from 1 to {MAX_TIMEOUT_MS}")
     if not 1 <= int(row_cap) <= MAX_ROW_CAP:
         raise BadParameter("row_cap", f"must be from 1 to {MAX_ROW_CAP}")
-    started = time.perf_counter()
-    result = store.query_readonly(query.strip().rstrip(";"), params, int(timeout_ms), int(row_cap))
+    deadline = arrived + int(timeout_ms) / 1000.0
+    with (gate.slot(deadline) if gate is not None else _no_gate()) as waited:
+        left_ms = int((deadline - time.monotonic()) * 1000)
+        if left_ms < 1:
+            raise Busy("the console is busy: the time limit ran out while this query waited "
+                       "for a slot; try again shortly", 1)
+        result = store.query_readonly(query.strip().rstrip(";"), params, left_ms, int(row_cap))
     return {"columns": result.columns, "rows": result.rows, "truncated": result.truncated,
             "row_cap": int(row_cap), "timeout_ms": int(timeout_ms),
-            "elapsed_ms": round((time.perf_counter() - started) * 1000, 1)}
+            "elapsed_ms": round((time.monotonic() - arrived) * 1000, 1),
+            "queued_ms": round(waited * 1000, 1), "engine_timeout_ms": left_ms}
+
+
+@contextmanager
+def _no_gate():
+    yield 0.0

@@ -24,7 +24,7 @@ from falkordb.path import Path as GraphPath
 from falkordb.query_result import QueryResult
 
 from ..errors import PermissionDenied, StoreUnavailable, ValidationFailed, Problem
-from . import queries, schema_setup
+from . import console_read, queries, schema_setup
 from .base import ConsoleResult, GraphStore, Plan, Planner
 from .embedded import EmbeddedServer, compact_aof
 
@@ -226,13 +226,15 @@ class FalkorDBStore(GraphStore):
         raise StoreUnavailable("too many concurrent writers; the write was not applied")
 
     def query_readonly(self, text: str, params: dict, timeout_ms: int, row_cap: int) -> ConsoleResult:
+        """Bounded in rows (in the engine), reply bytes and time: see ``console_read``."""
         try:
             header = params_header(params or {})
-        except ValueError as e:
+        except (ValueError, RecursionError) as e:
             raise ValidationFailed([Problem("params", str(e))]) from e
         try:
-            res = self._graph.ro_query(header + text, timeout=int(timeout_ms))
-        except redis.ConnectionError as e:
+            reply = console_read.run(self._address(), self.graph_name, header, text, int(timeout_ms), int(row_cap))
+            res = QueryResult(self._graph, reply.raw)
+        except (redis.ConnectionError, ConnectionError, OSError) as e:
             raise StoreUnavailable(f"FalkorDB is unreachable: {e}") from e
         except redis.ResponseError as e:
             msg = str(e)
@@ -241,7 +243,16 @@ class FalkorDBStore(GraphStore):
             raise ValidationFailed([Problem("query", msg)]) from e
         columns = [h[1] for h in res.header]
         rows = [[_to_python(v) for v in row] for row in res.result_set[:row_cap]]
-        return ConsoleResult(columns, rows, truncated=len(res.result_set) > row_cap)
+        if reply.wrapped and len(columns) > 1:
+            order = console_read.column_order(text, columns)
+            columns = [columns[i] for i in order]
+            rows = [[row[i] for i in order] for row in rows]
+        return ConsoleResult(columns, rows, truncated=reply.truncated or len(res.result_set) > row_cap)
+
+    def _address(self) -> dict:
+        """Where a console query's own connection goes: the product pool's settings."""
+        kw = self._conn.connection_pool.connection_kwargs
+        return {k: kw.get(k) for k in ("path", "host", "port", "username", "password")}
 
     def clear(self) -> None:
         try:

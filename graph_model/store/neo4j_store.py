@@ -8,6 +8,7 @@ serialised by taking the audit head's write lock as the unit's first statement.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import neo4j
@@ -104,19 +105,33 @@ class Neo4jStore(GraphStore):
 
     def query_readonly(self, text: str, params: dict, timeout_ms: int, row_cap: int) -> ConsoleResult:
         """EXPLAIN first: the planner's query type must be read-only ('r'); then run it
-        in a READ transaction with a time limit, so the database enforces both."""
+        in a READ transaction with a time limit, so the database enforces both.
+
+        Bounded like the FalkorDB console (``console_read``): the driver pulls at most
+        ``min(row_cap + 1, 1000)`` records a batch and this stops after ``row_cap + 1``;
+        leaving the transaction then DISCARDs the rest, which the server answers by
+        closing the cursor, not by computing the rows (a 200M-row ``UNWIND`` capped at
+        1,000 rows: 0.3 s). ``timeout_ms`` covers EXPLAIN and the run together.
+        """
         params = params or {}
+        deadline = time.monotonic() + timeout_ms / 1000.0
+        columns: list[str] = []
+        rows: list[list] = []
+        truncated = False
         try:
-            with self._session(default_access_mode=neo4j.READ_ACCESS) as s:
-                summary = s.run(Query("EXPLAIN " + text), params).consume()
+            with self._session(default_access_mode=neo4j.READ_ACCESS,
+                               fetch_size=min(int(row_cap) + 1, 1000)) as s:
+                summary = s.run(Query("EXPLAIN " + text, timeout=timeout_ms / 1000.0), params).consume()
                 if summary.query_type not in ("r", None):
                     raise PermissionDenied(
                         f"this console is read-only: the query would write (type {summary.query_type!r})")
-                tx = s.begin_transaction(timeout=timeout_ms / 1000.0)
+                left = deadline - time.monotonic()
+                if left <= 0.001:
+                    raise ValidationFailed([Problem("query", "the time limit ran out while the query was planned")])
+                tx = s.begin_transaction(timeout=left)
                 try:
                     result = tx.run(text, params)
                     columns = list(result.keys())
-                    rows, truncated = [], False
                     for record in result:
                         if len(rows) >= row_cap:
                             truncated = True
