@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import ValidationFailed
 from ..schema import Artifact, Manifest, canonical_json, split_uid, to_epoch_ms, version_uid
-from ..services import write_path
+from ..services import access, write_path
 from ..services.audit import Change
 from ..store.base import GraphStore, Reader, Statement, batched
 from .checks import check_manifest
@@ -263,7 +263,13 @@ def _run(r, vuid: str, st: State, b: _Builder, seen: set[str], in_version_event:
 
 
 def ingest(store: GraphStore, m: Manifest, *, actor: str | None = None,
-           at: int | None = None) -> write_path.WriteSummary:
-    """Apply manifest ``m`` through the single write path (one unit, audited)."""
-    return write_path.apply(store, lambda reader, when: plan_manifest(m, reader, when),
-                            actor=actor, reason=m.reason, at=at)
+           at: int | None = None, principal=None) -> write_path.WriteSummary:
+    """Apply manifest ``m`` through the single write path (one unit, audited).
+
+    With ``principal`` (an ``access.Principal``) every planned change is checked against
+    the caller's rights in the same unit; one refusal refuses the manifest whole.
+    """
+    planner = lambda reader, when: plan_manifest(m, reader, when)  # noqa: E731
+    if principal is not None:
+        planner = access.guarded(planner, principal, access.manifest_paths(m))
+    return write_path.apply(store, planner, actor=actor, reason=m.reason, at=at)
