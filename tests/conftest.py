@@ -94,7 +94,7 @@ def _neo4j_store(settings):
     return store
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(params=[pytest.param(b, marks=[pytest.mark.neo4j] if b == "neo4j" else []) for b in BACKENDS])
 def store(request):
     """A clean, schema-ready store of each backend (the contract suite's one fixture)."""
     if request.param == "falkordb":

@@ -321,3 +321,21 @@ def test_trusted_proxy_mode(org):
     token = re.search(r'name="csrf-token" content="([0-9a-f]+)"', c.get("/", headers=h).get_data(as_text=True)).group(1)
     assert post(c, change, **h, **{"X-CSRF-Token": token}).status_code == 200
     assert actors(org, "models/churn")[-1] == "person:ana proxy from:127.0.0.1"
+
+
+def test_dashboard_edit_form_uses_the_same_rights(org):
+    passwords.set_password(org, "ana", "correct horse battery", actor="test")
+    c = make_client(org)
+    assert 'id="edit-form"' not in c.get("/login").get_data(as_text=True)
+    c.post("/login", data={"person": "ana", "password": "correct horse battery"})
+    page = c.get("/artifact/models/churn").get_data(as_text=True)
+    assert 'id="edit-form"' in page
+    token = _csrf(c, "/artifact/models/churn")
+    r = c.post("/artifact-edit", data={"uid": "models/churn", "description": "edited", "csrf_token": token})
+    assert r.status_code == 302 and description(org, "models/churn") == "edited"
+    page = c.get("/artifact/raw/events").get_data(as_text=True)
+    assert 'id="edit-form"' not in page and 'id="not-yours"' in page
+    r = c.post("/artifact-edit", data={"uid": "raw/events", "description": "mine now", "csrf_token": token})
+    assert r.status_code == 403 and r.mimetype == "text/html" and description(org, "raw/events") is None
+    r = c.post("/artifact-edit", data={"uid": "models/churn", "description": "no token"})
+    assert r.status_code == 403 and description(org, "models/churn") == "edited"
