@@ -14,6 +14,8 @@ Settings (Flask config):
     OWNERGRAPH_ALLOWED_ORIGINS: origins besides the app's own host allowed to send
         writes (e.g. the public https origin when a proxy rewrites the Host header).
     OWNERGRAPH_CSRF_SECRET: keys proxy users' CSRF tokens (random per process if unset).
+    OWNERGRAPH_TOKEN_CACHE_SECONDS: how long a checked token is remembered (default 5;
+        a revoked token may work that long on a server that just saw it; 0: never).
 """
 
 from __future__ import annotations
@@ -22,14 +24,16 @@ import secrets
 
 from flask import Flask
 
-from . import guard, throttle, views
+from . import guard, throttle, tokens, views
 from .guard import csrf_token, current_principal
 
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("OWNERGRAPH_ANONYMOUS_READ", False)
     app.config.setdefault("OWNERGRAPH_CSRF_SECRET", secrets.token_hex(32))
+    app.config.setdefault("OWNERGRAPH_TOKEN_CACHE_SECONDS", 5)
     app.extensions["ownergraph.failed_logins"] = throttle.FailedLogins()
+    app.extensions["ownergraph.token_cache"] = tokens.TokenCache(float(app.config["OWNERGRAPH_TOKEN_CACHE_SECONDS"]))
     guard.init_app(app)
     app.register_blueprint(views.bp)
     app.add_template_global(csrf_token, "csrf_token")

@@ -80,7 +80,8 @@ def _identify(address: str | None) -> Principal:
         scheme, _, value = header.partition(" ")
         if scheme.lower() != "bearer" or not value.strip():
             raise NotAuthenticated("use Authorization: Bearer <token>", error="invalid_request")
-        return tokens.verify(get_store(), value.strip(), address)
+        return tokens.verify(get_store(), value.strip(), address,
+                             current_app.extensions["ownergraph.token_cache"])
     cookie = request.cookies.get(sessions.COOKIE)
     if cookie:
         found = sessions.lookup(get_store(), cookie, address)

@@ -7,6 +7,12 @@ would add ~50 ms to every API call for no gain against a 256-bit secret.
 
 Creating and revoking a token are changes (audited through the write path); recording
 its last use is bookkeeping (one small unaudited write, at most once a minute per token).
+
+A server remembers a token it has checked for a few seconds (``TokenCache``, default 5 s,
+``OWNERGRAPH_TOKEN_CACHE_SECONDS``): the check is one read transaction, measured at
+0.3 ms p50 on the embedded engine but 2.3 ms on Neo4j on a loaded 2-core machine, over
+issue 9's 1 ms budget. The price: a revoked token keeps working on a server that saw it
+within those seconds; expiry is still checked on every request.
 """
 
 from __future__ import annotations
@@ -121,7 +127,34 @@ _touched: dict[str, int] = {}
 _touch_lock = threading.Lock()
 
 
-def verify(store: GraphStore, token: str, address: str | None) -> Principal:
+class TokenCache:
+    """Recently verified tokens (by hash) of one app, for ``seconds``; 0 turns it off."""
+
+    def __init__(self, seconds: float, clock=time.monotonic):
+        self.seconds = seconds
+        self.clock = clock
+        self._rows: dict[str, tuple[float, dict]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, digest: str) -> dict | None:
+        if self.seconds <= 0:
+            return None
+        with self._lock:
+            hit = self._rows.get(digest)
+            if hit and self.clock() - hit[0] < self.seconds:
+                return hit[1]
+            self._rows.pop(digest, None)
+            return None
+
+    def put(self, digest: str, row: dict) -> None:
+        if self.seconds > 0:
+            with self._lock:
+                if len(self._rows) > 10_000:
+                    self._rows.clear()
+                self._rows[digest] = (self.clock(), row)
+
+
+def verify(store: GraphStore, token: str, address: str | None, cache: TokenCache | None = None) -> Principal:
     """The principal a bearer token stands for.
 
     Raises:
@@ -130,10 +163,14 @@ def verify(store: GraphStore, token: str, address: str | None) -> Principal:
     if not token.startswith(PREFIX):
         raise NotAuthenticated("the bearer token is not an ownergraph token")
     digest = hash_token(token)
-    rows = store.read("token_by_hash", hash=digest)
-    if not rows:
-        raise NotAuthenticated("the bearer token is not valid")
-    row = rows[0]
+    row = cache.get(digest) if cache else None
+    if row is None:
+        rows = store.read("token_by_hash", hash=digest)
+        if not rows:
+            raise NotAuthenticated("the bearer token is not valid")
+        row = rows[0]
+        if cache and row["revoked_at"] is None:
+            cache.put(digest, row)
     now = int(time.time() * 1000)
     if row["revoked_at"] is not None:
         raise NotAuthenticated(f"the token {row['name']} was revoked")

@@ -30,7 +30,9 @@ def org(store):
 
 
 def make_client(store, **config):
-    return create_app({"TESTING": True, "OWNERGRAPH_STORE_OBJECT": store, **config}).test_client()
+    """A client of an app that checks every token against the store (no remembering)."""
+    return create_app({"TESTING": True, "OWNERGRAPH_STORE_OBJECT": store, "OWNERGRAPH_TOKEN_CACHE_SECONDS": 0,
+                       **config}).test_client()
 
 
 def bearer(token: str, **headers) -> dict:
@@ -88,6 +90,18 @@ def test_wrong_expired_and_revoked_tokens_are_401_saying_which(org):
         assert challenge.startswith('Bearer realm="ownergraph", error="invalid_token"') and says in challenge
     r = c.get("/api/v1/artifact?uid=models/churn", headers={"Authorization": "Basic YW5hOng="})
     assert r.status_code == 401 and 'error="invalid_request"' in r.headers["WWW-Authenticate"]
+
+
+def test_a_remembered_token_is_rechecked_after_the_cache_period(org):
+    import time
+    c = make_client(org, OWNERGRAPH_TOKEN_CACHE_SECONDS=0.5)
+    token = issue_token(org, "ana", ["read"], name="ana-read")
+    assert c.get("/api/v1/artifact?uid=models/churn", headers=bearer(token)).status_code == 200
+    tokens.revoke(org, "ana-read", actor="test")
+    assert c.get("/api/v1/artifact?uid=models/churn", headers=bearer(token)).status_code == 200  # remembered
+    time.sleep(0.6)
+    r = c.get("/api/v1/artifact?uid=models/churn", headers=bearer(token))
+    assert r.status_code == 401 and "revoked" in r.get_json()["error"]
 
 
 def test_token_use_is_recorded_and_listing_never_shows_the_secret(org):
