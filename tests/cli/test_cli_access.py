@@ -146,3 +146,32 @@ def test_demo_reads_on_loopback_and_prints_an_admin_token(og_home):
     finally:
         server.terminate()
         server.wait(30)
+
+
+def test_audit_checkpoint_and_verify_against_it(og_home, tmp_path):
+    from graph_model.store.falkordb_store import FalkorDBStore
+    from tests.conftest import raw_write
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(small()))
+    assert run(og_home, "ingest", str(path)).returncode == 0
+    res = run(og_home, "audit", "checkpoint")
+    cp = json.loads(res.stdout)
+    assert res.returncode == 0 and cp["seq"] > 1 and len(cp["hash"]) == 64
+    cp_file = tmp_path / "cp.json"
+    cp_file.write_text(res.stdout)
+    ok = run(og_home, "audit", "verify", "--checkpoint", str(cp_file))
+    assert ok.returncode == 0 and f"extending the checkpoint at event {cp['seq']}" in ok.stdout
+    store = FalkorDBStore(home=og_home)
+    try:   # cut the tail and move the head back: the chain alone still verifies
+        before = store.read("audit_events_page", after=cp["seq"] - 2, limit=1)[0]
+        raw_write(store, "MATCH (e:AuditEvent {seq: $seq}) DELETE e", {"seq": cp["seq"]})
+        raw_write(store, "MATCH (h:AuditHead {id: 'audit'}) SET h.seq = $seq, h.hash = $hash",
+                  {"seq": before["seq"], "hash": before["hash"]})
+    finally:
+        store.close()
+    assert run(og_home, "audit", "verify").returncode == 0
+    bad = run(og_home, "audit", "verify", "--checkpoint", str(cp_file))
+    assert bad.returncode == 1 and "tail was removed" in bad.stderr
+    cp_file.write_text("{}")
+    assert run(og_home, "audit", "verify", "--checkpoint", str(cp_file)).returncode == 2
+    assert run(og_home, "audit", "verify", "--checkpoint", str(tmp_path / "none.json")).returncode == 2
