@@ -26,14 +26,18 @@ def accounts(loaded):
     from graph_model.ingest import manifest, parse
     store, _ = loaded
     manifest.ingest(store, parse.validate({
-        "people": [{"id": "acl-owner", "name": "Acl Owner"}, {"id": "acl-other", "name": "Acl Other"}],
+        "people": [{"id": "acl-owner", "name": "Acl Owner"}, {"id": "acl-other", "name": "Acl Other"},
+                   {"id": "acl-heir", "name": "Acl Heir"}],
         "teams": [{"id": "acl-team", "name": "Acl Team", "members": ["acl-owner"]},
                   {"id": "acl-else", "name": "Acl Else", "members": ["acl-other"]}],
         "artifacts": [{"uid": "acl/mine", "kind": "model", "owner": "acl-owner", "team": "acl-team",
                        "description": "before", "versions": [{"version": "1"}]},
                       {"uid": "acl/theirs", "kind": "model", "owner": "acl-other", "team": "acl-else",
-                       "description": "theirs", "versions": [{"version": "1"}]}]}), actor="test")
+                       "description": "theirs", "versions": [{"version": "1"}]},
+                      {"uid": "acl/handed", "kind": "dataset", "owner": "acl-owner", "team": "acl-team",
+                       "versions": [{"version": "1"}]}]}), actor="test")
     passwords.set_password(store, "acl-owner", PASSWORD, actor="test")
+    passwords.set_password(store, "acl-heir", PASSWORD, actor="test")
     return store
 
 
@@ -141,3 +145,38 @@ def test_the_cross_origin_repro_is_refused_even_for_a_logged_in_owner(page, acco
         return r.status;
     }""")
     assert status == 200 and owners(accounts, "acl/mine")["steward"] == {"acl-other"}
+
+
+def test_open_a_handoff_and_the_receiver_accepts_it(page, accounts):
+    log_in(page)
+    page.wait_for_selector("#whoami")
+    page.goto("/artifact/acl/handed")
+    page.click("#handoff-open summary")
+    page.fill("#handoff-to", "acl-heir")
+    page.fill("#handoff-reason", "moving teams")
+    page.click("#handoff-form button[type=submit]")
+    assert page.locator("#handoff-status").inner_text() == "Handoff opened"
+    page.click("#logout")
+    page.wait_for_selector("#login-form")
+
+    log_in(page, "acl-heir")
+    page.wait_for_selector("#whoami")
+    page.click("#whoami")                       # their own person page
+    form = page.locator("#handoffs form.handoff")
+    assert form.count() == 1 and "acl/handed" in form.inner_text()
+    boxes = form.locator("input[type=checkbox]")
+    for i in range(boxes.count() - 1):          # one item left unticked: refused
+        boxes.nth(i).check()
+    form.locator("button", has_text="Accept").click()
+    assert "must be checked" in page.content()
+    assert owners(accounts, "acl/handed")["primary"] == {"acl-owner"}
+    page.go_back()
+    page.reload()
+    form = page.locator("#handoffs form.handoff")
+    for i in range(form.locator("input[type=checkbox]").count()):
+        form.locator("input[type=checkbox]").nth(i).check()
+    form.locator("button", has_text="Accept").click()
+    assert page.locator("#handoff-status").inner_text() == "Handoff accepted"
+    assert owners(accounts, "acl/handed")["primary"] == {"acl-heir"}
+    page.goto("/person/acl-heir")
+    assert page.locator("#handoffs form.handoff").count() == 0
