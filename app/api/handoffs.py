@@ -49,6 +49,19 @@ def open_handoff():
     return jsonify(answer), 201
 
 
+@bp.post("/api/v1/handoffs/portfolio")
+def portfolio():
+    body = _body()
+    problems = [Problem(n, "is required (a string)") for n in ("person", "to", "reason")
+                if not isinstance(body.get(n), str) or not body[n].strip()]
+    if problems:
+        raise ValidationFailed(problems)
+    opened = handoffs.open_portfolio(get_store(), current_principal(), person=body["person"].strip(),
+                                     to=body["to"].strip(), reason=body["reason"].strip(),
+                                     per_kind=current_app.config.get("OWNERGRAPH_HANDOFF_CHECKLISTS"))
+    return jsonify({"handoffs": opened}), 201
+
+
 @bp.post("/api/v1/handoffs/<hid>/accept")
 def accept(hid: str):
     checklist = _body().get("checklist")

@@ -66,7 +66,7 @@ def open_handoff(store: GraphStore, principal: access.Principal, *, artifact: st
         return write_path.ChangePlan(
             [Statement("handoff_create", {"id": hid, "artifact": artifact, "to": to, "role": role,
                                           "reason": reason, "items": items, "opened_by": _who(principal),
-                                          "at": at})],
+                                          "at": at, "from_person": None})],
             [Change("handoff.open", "handoff", hid, {"artifact": artifact, "to": to, "role": role,
                                                      "checklist": items})])
 
@@ -78,6 +78,41 @@ def get(store: GraphStore, hid: str) -> dict:
     """A handoff as answers show it (the answered checklist as a map)."""
     h = _handoff(store.read, hid)
     return {**h, "checklist": json.loads(h["checklist"]) if h.get("checklist") else None}
+
+
+def open_portfolio(store: GraphStore, principal: access.Principal, *, person: str, to: str,
+                   reason: str | None, per_kind: dict[str, list[str]] | None = None) -> list[dict]:
+    """Open, in one unit, a handoff to ``to`` for every role ``person`` holds now (leaving
+    the company, moving teams). Allowed to the person themselves and to admins; ``to``
+    accepts each with its checklist."""
+    if not reason or not reason.strip():
+        raise ValidationFailed([Problem("reason", "is required (it is recorded on the ownership changes)")])
+    base = secrets.token_hex(4)
+
+    def planner(reader, at):
+        target = reader("access_person", id=to)
+        if not target or not target[0]["active"] or to == person:
+            raise ValidationFailed([Problem("to", f"{to!r} is not an active person other than {person!r}")])
+        if not reader("access_person", id=person):
+            raise NotFound(f"unknown person {person!r}")
+        rights = access.rights(reader, principal, [])
+        if not principal.has("write") or not (principal.person == person or rights.admin):
+            raise PermissionDenied(f"only {person} or an admin may hand over {person}'s portfolio")
+        held = reader("current_ownerships_of", ids=[person])
+        plan = write_path.ChangePlan()
+        for n, row in enumerate(held, start=1):
+            hid = f"ho-{base}-{n}"
+            role = "owner" if row["role"] == "primary" else "steward"
+            items = checklist_for(row["kind"], per_kind)
+            plan.statements.append(Statement("handoff_create", {
+                "id": hid, "artifact": row["uid"], "to": to, "role": role, "reason": reason, "items": items,
+                "opened_by": _who(principal), "at": at, "from_person": person}))
+            plan.changes.append(Change("handoff.open", "handoff", hid, {
+                "artifact": row["uid"], "to": to, "role": role, "from": person, "checklist": items}))
+        return plan
+
+    summary = write_path.apply(store, planner, actor=principal.actor, reason=reason)
+    return [get(store, f"ho-{base}-{n}") for n in range(1, summary.events + 1)]
 
 
 def _who(principal: access.Principal) -> str:
@@ -101,7 +136,8 @@ def accept(store: GraphStore, principal: access.Principal, hid: str, checklist: 
         if h["role"] == "owner":
             entry["owner"] = h["to"]
         else:
-            keep = [s for s in cur["stewards"] if s and s != h["opened_by"] and s != h["to"]]
+            leaving = h.get("from_person") or h["opened_by"]
+            keep = [s for s in cur["stewards"] if s and s != leaving and s != h["to"]]
             entry["stewards"] = keep + [h["to"]]
         m = Manifest.model_validate({"reason": f"handoff {hid}: {h['reason']}", "artifacts": [entry]})
         moved = plan_manifest(m, reader, at)

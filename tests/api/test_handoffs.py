@@ -97,3 +97,24 @@ def test_the_checklist_is_configurable_per_kind(org, people):  # noqa: F811
     r = c.post(f"/api/v1/handoffs/{h['id']}/accept", json={"checklist": {"model card read": True}},
                headers=people["di"])
     assert r.status_code == 200 and owners(org, "models/churn")["primary"] == {"di"}
+
+
+def test_a_whole_portfolio_is_handed_over_in_one_request(org, people):  # noqa: F811
+    c = make_client(org)
+    body = {"person": "bo", "to": "di", "reason": "bo moves to research"}
+    assert c.post("/api/v1/handoffs/portfolio", json=body, headers=people["ana"]).status_code == 403
+    r = c.post("/api/v1/handoffs/portfolio", json=body, headers=people["bo"])
+    assert r.status_code == 201, r.get_json()
+    opened = {(h["artifact"], h["role"]): h for h in r.get_json()["handoffs"]}
+    assert set(opened) == {("models/churn", "steward"), ("deploy/churn-api", "owner")}
+    for h in opened.values():
+        assert c.post(f"/api/v1/handoffs/{h['id']}/accept", json={"checklist": ALL},
+                      headers=people["di"]).status_code == 200
+    assert owners(org, "deploy/churn-api")["primary"] == {"di"}
+    assert owners(org, "models/churn")["steward"] == {"di"} and owners(org, "models/churn")["primary"] == {"ana"}
+    root = {"Authorization": "Bearer " + issue_token(org, "root", ["write", "admin"], name="root-w")}
+    r = c.post("/api/v1/handoffs/portfolio", json={"person": "cy", "to": "di", "reason": "cy left"}, headers=root)
+    assert r.status_code == 201 and [h["artifact"] for h in r.get_json()["handoffs"]] == ["features/user",
+                                                                                          "raw/events"]
+    r = c.post("/api/v1/handoffs/portfolio", json={"person": "cy", "to": "cy", "reason": "x"}, headers=root)
+    assert r.status_code == 400
