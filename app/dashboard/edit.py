@@ -8,7 +8,7 @@ from flask import Blueprint, redirect, request
 
 from graph_model.errors import Problem, ValidationFailed
 from graph_model.ingest import manifest, parse
-from graph_model.services import access, artifacts
+from graph_model.services import access, artifacts, reviews
 
 from .pages import artifact_url
 from ..access import current_principal
@@ -37,3 +37,18 @@ def artifact_edit():
     principal = current_principal()
     manifest.ingest(store, m, actor=principal.actor, principal=principal)
     return redirect(artifact_url(uid, saved=1))
+
+
+@bp.app_template_global()
+def review_of(uid: str) -> dict | None:
+    """The review status of ``uid``'s primary ownership, for the artifact page."""
+    return reviews.status(get_store().read, uid)
+
+
+@bp.post("/review-confirm")
+def review_confirm():
+    uid = (request.form.get("uid") or "").strip()
+    if not uid:
+        raise ValidationFailed([Problem("uid", "is required")])
+    reviews.confirm(get_store(), current_principal(), uid)
+    return redirect(artifact_url(uid, confirmed=1))

@@ -271,5 +271,7 @@ def ingest(store: GraphStore, m: Manifest, *, actor: str | None = None,
     """
     planner = lambda reader, when: plan_manifest(m, reader, when)  # noqa: E731
     if principal is not None:
-        planner = access.guarded(planner, principal, access.manifest_paths(m))
+        # a parsed draft carries its manifest; paths only matter once it has no problems,
+        # and then every item was kept, so manifest indices are document indices
+        planner = access.guarded(planner, principal, access.manifest_paths(getattr(m, "manifest", m)))
     return write_path.apply(store, planner, actor=actor, reason=m.reason, at=at)
