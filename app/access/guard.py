@@ -26,6 +26,7 @@ from ..storage import get_store
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PUBLIC_ENDPOINTS = frozenset({"access.login", "access.login_post", "static", "dashboard.vis_asset",
                               "api.healthz"})
+ASSETS = frozenset({"static", "dashboard.vis_asset"})
 #: POSTs that only read (the console): they need ``read``, not a write scope
 READ_POSTS = frozenset({"console.page", "console.api_cypher"})
 BODY_TYPES = frozenset({"application/json", "application/yaml", "application/x-yaml", "text/yaml",
@@ -48,8 +49,10 @@ def check_request() -> None:
         _refuse_cross_origin()
         if request.path.startswith("/api/"):
             _refuse_foreign_body()
-    g.principal = principal = _identify(address)
     endpoint = request.endpoint
+    if endpoint in ASSETS:
+        return  # no credential lookup (one read) for every script and stylesheet
+    g.principal = principal = _identify(address)
     if endpoint is None or endpoint in PUBLIC_ENDPOINTS:
         return
     if unsafe and principal.via in ("session", "proxy"):
