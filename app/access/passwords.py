@@ -1,8 +1,9 @@
 """Dashboard passwords: argon2id hashes kept apart from the Person node.
 
-argon2-cffi's defaults (RFC 9106 "low memory": 64 MiB, 3 passes, 4 lanes) cost about
-50 ms a check on this kind of machine, which is what makes a stolen hash expensive to
-guess and is paid once per login, never per request. A person with no password set
+argon2-cffi's defaults (RFC 9106 "low memory": 64 MiB, 3 passes, 4 lanes) cost 224 ms
+(best of 20) to 595 ms (median) a check on the 2-core development machine under a load
+average of 10: that is what makes a stolen hash expensive to guess, and it is paid once
+per login, never per request. A person with no password set
 cannot log in; checking against a dummy hash then keeps the answer time the same, so
 timing does not reveal which ids exist.
 """
