@@ -1,7 +1,8 @@
 """The web faces: an app factory, one blueprint per concern, errors mapped in one place.
 
-Packages: ``api`` (JSON under /api/v1), ``dashboard`` (pages and the console); the
-command line (``cli``) stands beside them and uses the app only to serve it.
+Packages: ``api`` (JSON under /api/v1), ``dashboard`` (pages and the console), ``access``
+(tokens, sessions, CSRF; every request passes its check first); the command line
+(``cli``) stands beside them and uses the app only to serve it.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from flask import Flask
 
 from graph_model.store import StoreConfig
 
-from . import errors, storage
+from . import access, errors, storage
 from .api import analysis as api_analysis
+from .api import handoffs as api_handoffs
+from .api import reviews as api_reviews
 from .api import incident as api_incident
 from .api import manifest as api_manifest
-from .dashboard import console, pages
+from .dashboard import audit_page, console, edit, handoff_pages, pages
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -26,6 +29,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         config: Flask settings; ``OWNERGRAPH_STORE_CONFIG`` (a ``StoreConfig``) chooses the
             store, else it comes from the environment. ``OWNERGRAPH_STORE_OBJECT`` hands in
             an open store (tests, the CLI's ``demo``) that the app will not close.
+            ``OWNERGRAPH_ANONYMOUS_READ`` and the other access settings are described in
+            ``app.access``; by default every request needs a session or a token.
     """
     app = Flask(__name__)
     app.json.sort_keys = False  # answers keep the order services give them
@@ -35,6 +40,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("OWNERGRAPH_STORE_CONFIG", StoreConfig.from_env())
     storage.init_app(app)
     errors.init_app(app)
-    for blueprint in (api_manifest.bp, api_incident.bp, api_analysis.bp, pages.bp, console.bp):
+    access.init_app(app)
+    for blueprint in (api_manifest.bp, api_incident.bp, api_analysis.bp, api_handoffs.bp, api_reviews.bp,
+                      pages.bp, console.bp, edit.bp,
+                      handoff_pages.bp, audit_page.bp):
         app.register_blueprint(blueprint)
     return app

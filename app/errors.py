@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from graph_model.errors import (BadParameter, NotFound, OwnergraphError, PermissionDenied,
-                                StoreUnavailable, ValidationFailed)
+from graph_model.errors import (BadParameter, NotAuthenticated, NotFound, OwnergraphError,
+                                PermissionDenied, StoreUnavailable, ValidationFailed)
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +42,24 @@ def init_app(app: Flask) -> None:
     def _not_found(e: NotFound):
         return _json(404, {"error": str(e)})
 
+    @app.errorhandler(NotAuthenticated)
+    def _unauthenticated(e: NotAuthenticated):
+        if not _wants_json():  # a page: log in first, then come back
+            return redirect(url_for("access.login", next=request.full_path.rstrip("?")))
+        challenge = 'Bearer realm="ownergraph"'
+        if e.error:
+            challenge += f', error="{e.error}", error_description="{e}"'
+        response = jsonify({"error": str(e)})
+        response.status_code = 401
+        response.headers["WWW-Authenticate"] = challenge
+        return response
+
     @app.errorhandler(PermissionDenied)
     def _denied(e: PermissionDenied):
-        return _json(403, {"error": str(e)})
+        body = {"error": str(e)}
+        if e.problems:
+            body["problems"] = [p.as_dict() for p in e.problems]
+        return _json(403, body)
 
     @app.errorhandler(StoreUnavailable)
     def _unavailable(e: StoreUnavailable):

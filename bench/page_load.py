@@ -92,7 +92,8 @@ def main() -> None:
     try:
         store.ensure_schema()
         manifest.ingest(store, parse.validate(wide_manifest()), actor="bench")
-        httpd = make_server("127.0.0.1", 0, create_app({"OWNERGRAPH_STORE_OBJECT": store}), threaded=True,
+        httpd = make_server("127.0.0.1", 0, create_app({"OWNERGRAPH_STORE_OBJECT": store,
+                                                          "OWNERGRAPH_ANONYMOUS_READ": True}), threaded=True,
                             request_handler=_quiet_handler())
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
         result = measure_page(f"http://127.0.0.1:{httpd.server_port}", f"/incident/{FAILING}", args.runs)

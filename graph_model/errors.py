@@ -48,7 +48,22 @@ class BadParameter(OwnergraphError):
 
 
 class PermissionDenied(OwnergraphError):
-    """The caller may not do this (also: a write attempted through a read-only path)."""
+    """The caller may not do this (also: a write attempted through a read-only path).
+
+    ``problems`` names every refused part of a change set (a manifest is refused whole).
+    """
+
+    def __init__(self, message: str, problems: list[Problem] | None = None):
+        self.problems = list(problems or [])
+        super().__init__(message)
+
+
+class NotAuthenticated(OwnergraphError):
+    """No credential, or one that is wrong, expired or revoked (HTTP 401)."""
+
+    def __init__(self, message: str, error: str | None = "invalid_token"):
+        self.error = error  # RFC 6750 error code for WWW-Authenticate (None: none was sent)
+        super().__init__(message)
 
 
 class Busy(OwnergraphError):

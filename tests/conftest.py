@@ -148,13 +148,31 @@ def raw_write(store, text: str, params: dict | None = None) -> None:
 
 @pytest.fixture
 def app(store):
+    """The app over ``store`` with anonymous reading on (writes still need a token)."""
     from app import create_app
-    return create_app({"TESTING": True, "OWNERGRAPH_STORE_OBJECT": store})
+    return create_app({"TESTING": True, "OWNERGRAPH_STORE_OBJECT": store, "OWNERGRAPH_ANONYMOUS_READ": True})
 
 
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+def issue_token(store, person: str, scopes: list[str], **kw) -> str:
+    """A real token through the operator's path (the person must exist)."""
+    from app.access import tokens
+    return tokens.create(store, person=person, team=kw.pop("team", None), scopes=scopes,
+                         actor="test", **kw).token
+
+
+@pytest.fixture
+def admin_client(app, store):
+    """A client sending an admin token of person ``root`` (created for it)."""
+    from graph_model.ingest import manifest, parse
+    manifest.ingest(store, parse.validate({"people": [{"id": "root", "name": "Root Admin"}]}), actor="test")
+    c = app.test_client()
+    c.environ_base["HTTP_AUTHORIZATION"] = "Bearer " + issue_token(store, "root", ["read", "write", "admin"])
+    return c
 
 
 @pytest.fixture

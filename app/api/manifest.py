@@ -10,15 +10,11 @@ from graph_model.ingest import parse
 from graph_model.services import artifacts
 
 from .openapi import openapi_document
+from ..access import current_principal
 from ..params import int_arg, required_arg
 from ..storage import get_store
 
 bp = Blueprint("api", __name__)
-
-
-def _actor() -> str:
-    """Who made an API change, until authentication exists: the caller's address."""
-    return f"api@{request.remote_addr or 'unknown'}"
 
 
 @bp.get("/healthz")
@@ -39,7 +35,8 @@ def openapi():
 @bp.post("/api/v1/manifest")
 def post_manifest():
     draft = parse.read_bytes(request.get_data(), "body")
-    summary = manifest_ingest.ingest(get_store(), draft, actor=_actor())
+    principal = current_principal()  # authenticated with a write scope (app.access.guard)
+    summary = manifest_ingest.ingest(get_store(), draft, actor=principal.actor, principal=principal)
     return jsonify(summary.as_dict())
 
 

@@ -14,7 +14,7 @@ import click
 
 from graph_model.store import StoreConfig
 
-from . import analysis, incident, render
+from . import access, analysis, incident, render
 from .context import Ctx, ErrorMappingGroup
 
 
@@ -37,11 +37,11 @@ def cli(ctx, backend, home, neo4j_uri, neo4j_user, neo4j_password):
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.pass_obj
 def ingest(obj: Ctx, file):
-    """Load a manifest (YAML or JSON) through the audited write path."""
+    """Load a manifest (YAML or JSON) through the audited write path (as cli:<os user>)."""
     from graph_model.ingest import manifest, parse
     draft = parse.read_file(file)
     with obj.store() as store:
-        summary = manifest.ingest(store, draft)
+        summary = manifest.ingest(store, draft, actor=access.cli_actor())
     if not summary.changed:
         click.echo("no changes")
         return
@@ -68,13 +68,32 @@ def audit():
 
 
 @audit.command("verify")
+@click.option("--checkpoint", "checkpoint_file", type=click.Path(dir_okay=False), default=None,
+              help="A file written by `audit checkpoint`: also fail unless the log still extends it.")
 @click.pass_obj
-def audit_verify(obj: Ctx):
+def audit_verify(obj: Ctx, checkpoint_file):
     """Recompute the hash chain; exit 1 at the first event that does not match."""
     from graph_model.services import audit as audit_service
+    from graph_model.services import audit_anchor
+    cp = None
+    if checkpoint_file:
+        try:
+            text = open(checkpoint_file, encoding="utf-8").read()
+        except OSError as e:
+            raise click.BadParameter(f"cannot read {checkpoint_file}: {e.strerror}", param_hint="--checkpoint")
+        cp = audit_anchor.parse(text, checkpoint_file)
     with obj.store() as store:
-        n = audit_service.verify(store)
-    click.echo(f"audit chain intact: {n} events")
+        n = audit_anchor.verify(store, cp) if cp else audit_service.verify(store)
+    click.echo(f"audit chain intact: {n} events" + (f", extending the checkpoint at event {cp['seq']}" if cp else ""))
+
+
+@audit.command("checkpoint")
+@click.pass_obj
+def audit_checkpoint(obj: Ctx):
+    """Print the head's sequence number and hash as JSON, to keep outside the graph."""
+    from graph_model.services import audit_anchor
+    with obj.store() as store:
+        click.echo(json.dumps(audit_anchor.checkpoint(store)))
 
 
 def _stop_on_term(signum, frame) -> None:
@@ -94,16 +113,62 @@ def _serve(app, host: str, port: int) -> None:
         pass
 
 
+def _app_config(obj: Ctx, store, **access_settings) -> dict:
+    return {"OWNERGRAPH_STORE_OBJECT": store, "OWNERGRAPH_STORE_CONFIG": obj.config,
+            **{k: v for k, v in access_settings.items() if v is not None}}
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--anonymous-read", is_flag=True,
+              help="Let anyone who reaches the server read without logging in (writes still need a credential).")
+@click.option("--trusted-proxy-header", default=None, metavar="HEADER",
+              help="Take the user from this header set by an SSO proxy (off by default; see docs/access.md).")
+@click.option("--trusted-proxy", "trusted_proxies", multiple=True, metavar="ADDRESS",
+              help="The proxy's address; the header is accepted only from it (default 127.0.0.1 and ::1).")
 @click.pass_obj
-def serve(obj: Ctx, host, port):
-    """Serve the dashboard and the API (without loading the demo)."""
+def serve(obj: Ctx, host, port, anonymous_read, trusted_proxy_header, trusted_proxies):
+    """Serve the dashboard and the API (without loading the demo).
+
+    Every page and API call needs a session (``ownergraph password set``) or a token
+    (``ownergraph token create``), unless --anonymous-read.
+    """
     from .. import create_app
     with obj.store() as store:
-        _serve(create_app({"OWNERGRAPH_STORE_OBJECT": store, "OWNERGRAPH_STORE_CONFIG": obj.config}),
-               host, port)
+        config = _app_config(obj, store, OWNERGRAPH_ANONYMOUS_READ=anonymous_read,
+                             OWNERGRAPH_TRUSTED_PROXY_HEADER=trusted_proxy_header,
+                             OWNERGRAPH_TRUSTED_PROXIES=tuple(trusted_proxies) or None)
+        if trusted_proxy_header:
+            click.echo(f"trusted-proxy mode: the user comes from {trusted_proxy_header} sent by "
+                       f"{', '.join(config.get('OWNERGRAPH_TRUSTED_PROXIES', ('127.0.0.1', '::1')))}; "
+                       f"nothing else may reach this port", err=True)
+        _serve(create_app(config), host, port)
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
+
+
+def _demo_access(store, host: str, port: int) -> dict:
+    """The demo reads without login on loopback and hands out one admin token to try writes."""
+    from ..access import tokens
+    loopback = host in LOOPBACK_HOSTS or host.startswith("127.")
+    if loopback:
+        click.echo("access: anonymous reading is ON for clients on this machine (loopback) only; "
+                   "changes need a token")
+    else:
+        click.echo(f"access: serving on {host}, not loopback: every page needs a login or a token")
+    rows = store.read("first_active_person")
+    if rows:
+        issued = tokens.create(store, person=rows[0]["id"], team=None, scopes=["read", "write", "admin"],
+                               expires_days=1, actor=access.cli_actor(),
+                               name=f"demo-admin-{tokens.new_token()[3:9].lower()}")
+        click.echo(f"one-time admin token for {rows[0]['id']} (expires in a day; shown only now):\n"
+                   f"  {issued.token}\n"
+                   f"  e.g. curl -H 'Authorization: Bearer {issued.token}' "
+                   f"-H 'Content-Type: application/yaml' --data-binary @manifest.yaml "
+                   f"http://{host}:{port}/api/v1/manifest")
+    return {"OWNERGRAPH_ANONYMOUS_READ": "loopback" if loopback else False}
 
 
 @cli.command()
@@ -138,13 +203,13 @@ def demo(obj: Ctx, size, seed, host, port, no_serve):
                        f"({rate:,.0f} nodes+edges/s)")
         if no_serve:
             return
+        settings = _demo_access(store, host, port)
         click.echo(f"ready after {time.perf_counter() - started:.1f} s")
-        _serve(create_app({"OWNERGRAPH_STORE_OBJECT": store, "OWNERGRAPH_STORE_CONFIG": obj.config}),
-               host, port)
+        _serve(create_app(_app_config(obj, store, **settings)), host, port)
 
 
 for _command in (incident.incident, incident.impact, analysis.hotspots, analysis.history,
-                 analysis.compare):
+                 analysis.compare, access.token, access.password):
     cli.add_command(_command)
 
 

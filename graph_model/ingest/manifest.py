@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import ValidationFailed
 from ..schema import Artifact, Manifest, canonical_json, split_uid, to_epoch_ms, version_uid
-from ..services import write_path
+from ..services import access, write_path
 from ..services.audit import Change
 from ..store.base import GraphStore, Reader, Statement, batched
 from .checks import check_manifest
@@ -268,13 +268,19 @@ def _run(r, vuid: str, st: State, b: _Builder, seen: set[str], in_version_event:
 
 
 def ingest(store: GraphStore, m: Draft | Manifest, *, actor: str | None = None,
-           at: int | None = None) -> write_path.WriteSummary:
+           at: int | None = None, principal=None) -> write_path.WriteSummary:
     """Apply manifest ``m`` through the single write path (one unit, audited).
 
     A ``Draft`` (from ``parse.read_text`` / ``read_bytes`` / ``read_file``) may carry
     schema problems: its references are still checked so that one answer lists both,
-    and nothing is written.
+    and nothing is written. With ``principal`` (an ``access.Principal``) every planned
+    change is checked against the caller's rights in the same unit; one refusal refuses
+    the manifest whole.
     """
     reason = m.manifest.reason if isinstance(m, Draft) else m.reason
-    return write_path.apply(store, lambda reader, when: plan_manifest(m, reader, when),
-                            actor=actor, reason=reason, at=at)
+    planner = lambda reader, when: plan_manifest(m, reader, when)  # noqa: E731
+    if principal is not None:
+        # a parsed draft carries its manifest; paths only matter once it has no problems,
+        # and then every item was kept, so manifest indices are document indices
+        planner = access.guarded(planner, principal, access.manifest_paths(getattr(m, "manifest", m)))
+    return write_path.apply(store, planner, actor=actor, reason=reason, at=at)

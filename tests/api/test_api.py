@@ -17,7 +17,8 @@ def test_healthz(client, store):
     assert r.status_code == 200 and r.get_json() == {"status": "ok", "store": store.backend}
 
 
-def test_post_manifest_json_then_yaml_is_a_noop(client):
+def test_post_manifest_json_then_yaml_is_a_noop(admin_client):
+    client = admin_client
     r = client.post("/api/v1/manifest", data=json.dumps(small()), content_type="application/json")
     assert r.status_code == 200, r.get_json()
     body = r.get_json()
@@ -26,7 +27,8 @@ def test_post_manifest_json_then_yaml_is_a_noop(client):
     assert r.status_code == 200 and r.get_json()["changed"] is False
 
 
-def test_post_manifest_problems_are_400_with_paths(client):
+def test_post_manifest_problems_are_400_with_paths(admin_client):
+    client = admin_client
     data = small()
     data["artifacts"][1]["owner"] = "nobody"
     data["artifacts"][3]["kind"] = "rocket"
@@ -39,7 +41,8 @@ def test_post_manifest_problems_are_400_with_paths(client):
     assert client.get("/api/v1/artifact?uid=models/churn").status_code == 404
 
 
-def test_post_manifest_refuses_empty_and_non_utf8_bodies(client):
+def test_post_manifest_refuses_empty_and_non_utf8_bodies(admin_client):
+    client = admin_client
     for body in (b"", b"  \n# only a comment\n"):
         r = client.post("/api/v1/manifest", data=body, content_type="application/yaml")
         assert r.status_code == 400 and "empty" in r.get_json()["problems"][0]["message"]
@@ -48,7 +51,8 @@ def test_post_manifest_refuses_empty_and_non_utf8_bodies(client):
     assert client.get("/api/v1/artifact?uid=models/churn").status_code == 404
 
 
-def test_artifact_and_search(client):
+def test_artifact_and_search(admin_client):
+    client = admin_client
     client.post("/api/v1/manifest", data=json.dumps(small()), content_type="application/json")
     r = client.get("/api/v1/artifact", query_string={"uid": "models/churn"})
     assert r.status_code == 200
@@ -75,7 +79,7 @@ def test_openapi_document(client):
 
 
 def test_unreachable_store_is_503():
-    app = create_app({"TESTING": True, "OWNERGRAPH_STORE_CONFIG": StoreConfig(
+    app = create_app({"TESTING": True, "OWNERGRAPH_ANONYMOUS_READ": True, "OWNERGRAPH_STORE_CONFIG": StoreConfig(
         backend="neo4j", neo4j_uri="bolt://127.0.0.1:9", neo4j_password="x")})
     client = app.test_client()
     r = client.get("/healthz")

@@ -105,7 +105,7 @@ def test_incident_as_of_version_and_depth(client, loaded):
 def test_truncated_walk_and_collapsed_graph_are_announced(store):
     manifest.ingest(store, parse.validate(graph_with_probe()), actor="test")
     from app import create_app
-    client = create_app({"TESTING": True, "OWNERGRAPH_STORE_OBJECT": store,
+    client = create_app({"TESTING": True, "OWNERGRAPH_STORE_OBJECT": store, "OWNERGRAPH_ANONYMOUS_READ": True,
                          "OWNERGRAPH_GRAPH_NODE_CAP": 2}).test_client()
     body = client.get("/incident/deploy/churn-api?depth=1").get_data(as_text=True)
     assert "data-truncated" in body and "depth limit 1" in body
@@ -159,13 +159,13 @@ def test_console_api(client, loaded):
     assert client.post("/api/v1/cypher", json={"query": "MATCH (n RETURN n"}).status_code == 400
     assert client.post("/api/v1/cypher", json={"params": {}}).status_code == 400
     assert client.post("/api/v1/cypher", json={"query": "RETURN 1", "params": [1]}).status_code == 400
-    assert client.post("/api/v1/cypher", data="not json").status_code == 400
+    assert client.post("/api/v1/cypher", data="not json").status_code == 415  # not JSON by its type
 
 
 def test_console_row_cap_is_configurable_and_announced(store):
     from app import create_app
     store.ensure_schema()
-    client = create_app({"TESTING": True, "OWNERGRAPH_STORE_OBJECT": store,
+    client = create_app({"TESTING": True, "OWNERGRAPH_STORE_OBJECT": store, "OWNERGRAPH_ANONYMOUS_READ": True,
                          "OWNERGRAPH_CONSOLE_ROW_CAP": 3}).test_client()
     r = client.post("/api/v1/cypher", json={"query": "UNWIND range(1, 10) AS i RETURN i"})
     assert r.json["rows"] == [[1], [2], [3]] and r.json["truncated"] is True and r.json["row_cap"] == 3
@@ -202,7 +202,7 @@ def test_awkward_uids_get_working_links(client, store):
 def test_unreachable_store_gives_an_html_503_page():
     from app import create_app
     from graph_model.store import StoreConfig
-    app = create_app({"TESTING": True, "OWNERGRAPH_STORE_CONFIG": StoreConfig(
+    app = create_app({"TESTING": True, "OWNERGRAPH_ANONYMOUS_READ": True, "OWNERGRAPH_STORE_CONFIG": StoreConfig(
         backend="neo4j", neo4j_uri="bolt://127.0.0.1:9", neo4j_password="x")})
     client = app.test_client()
     for url in ["/", "/incident/deploy/x", "/console"]:

@@ -90,7 +90,7 @@ def server(loaded):
     from werkzeug.serving import make_server
     from app import create_app
     store, _ = loaded
-    app = create_app({"OWNERGRAPH_STORE_OBJECT": store})
+    app = create_app({"OWNERGRAPH_STORE_OBJECT": store, "OWNERGRAPH_ANONYMOUS_READ": True})
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()

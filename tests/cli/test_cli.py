@@ -58,7 +58,7 @@ def _alive(pid: int) -> bool:
 
 def _serve(home: Path, port: int) -> subprocess.Popen:
     env = dict(os.environ, OWNERGRAPH_HOME=str(home), OWNERGRAPH_STORE="falkordb")
-    return subprocess.Popen([*EXE, "serve", "--port", str(port)], env=env, cwd=ROOT,
+    return subprocess.Popen([*EXE, "serve", "--port", str(port), "--anonymous-read"], env=env, cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -99,7 +99,18 @@ def test_bad_manifest_exits_2_and_lists_problems(og_home, tmp_path):
     assert res.returncode == 2 and "cannot read" in res.stderr
 
 
-def test_acknowledged_write_survives_kill_9_of_both(og_home):
+def admin_token(home: Path, tmp_path: Path) -> str:
+    """The operator's bootstrap: a person, then an admin token for them (printed alone)."""
+    people = tmp_path / "root.yaml"
+    people.write_text(yaml.safe_dump({"people": [{"id": "root", "name": "Root Admin"}]}))
+    assert run(home, "ingest", str(people)).returncode == 0
+    res = run(home, "token", "create", "--person", "root", "--scope", "write,admin")
+    assert res.returncode == 0, res.stderr
+    return res.stdout.strip()
+
+
+def test_acknowledged_write_survives_kill_9_of_both(og_home, tmp_path):
+    token = admin_token(og_home, tmp_path)
     port = _free_port()
     server = _serve(og_home, port)
     try:
@@ -109,7 +120,8 @@ def test_acknowledged_write_survives_kill_9_of_both(og_home):
         for data in (build_demo(size=300), small()):
             req = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/manifest",
                                          data=json.dumps(data).encode(), method="POST",
-                                         headers={"Content-Type": "application/json"})
+                                         headers={"Content-Type": "application/json",
+                                                  "Authorization": f"Bearer {token}"})
             with urllib.request.urlopen(req, timeout=60) as r:
                 assert json.loads(r.read())["changed"] is True
         db_pid = int((og_home / "falkordb.pid").read_text())
