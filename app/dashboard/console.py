@@ -15,6 +15,9 @@ from flask import Blueprint, current_app, jsonify, render_template, request, url
 from graph_model.errors import PermissionDenied, Problem, ValidationFailed
 from graph_model.services import console as console_service
 
+from ..api import answers
+from ..api.models import CypherRequest, Problems
+from ..api.operation import operation
 from .console_graph import graph_of
 from .pages import artifact_url
 from .graphview import DEFAULT_CAP
@@ -37,6 +40,11 @@ def _urls() -> dict:
 
 
 @bp.post("/api/v1/cypher")
+@operation("Run a read-only Cypher query (time limit and row cap apply; writes are refused)",
+           answer=answers.CypherAnswer, body=CypherRequest,
+           responses={400: ("the body breaks a rule of this document, bad params, a syntax error or "
+                            "the time limit exceeded", Problems),
+                      403: "the query would write: refused, nothing changed"})
 def api_cypher():
     body = request.get_json(silent=True)
     if not isinstance(body, dict):

@@ -1,0 +1,167 @@
+"""What the JSON API accepts: query parameters and request bodies as pydantic models.
+
+Why models: each one both validates a request and, through its JSON schema, is the
+OpenAPI description of that request (``openapi.py``), so the document cannot promise
+what the validation refuses. Every rule a service would otherwise answer 400 for (an
+empty uid, a depth out of range, a malformed ``uid@version``) is written here as a
+schema constraint (``minLength``, ``minimum``/``maximum``, ``pattern``), so a request
+the document allows is never refused for its form; only data-dependent refusals remain
+(a manifest's references, a Cypher syntax error, a version with no predecessor).
+
+Patterns are anchored and checked with Python's ``re`` (``regex_engine``), the same
+engine test generators use to draw matching values. Text parameters are stripped of
+surrounding whitespace after validation, as the services always did.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from typing import Annotated, Any, Optional
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+from graph_model.schema import NAMESPACE_RE, VERSION_RE, Kind, to_epoch_ms
+from graph_model.services import artifacts as artifacts_service
+from graph_model.services import console as console_service
+from graph_model.services import hotspots as hotspots_service
+from graph_model.services import incident as incident_service
+
+TEXT_PATTERN = r"^\s*\S"
+"""At least one character that is not whitespace (the value is stripped)."""
+
+
+def _core(regex: re.Pattern) -> str:
+    return regex.pattern.removeprefix("^").removesuffix("$")
+
+
+# uid_problem() in graph_model.schema: a namespace slug, '/', then a name of 1-200
+# characters with no '@', no control character and no surrounding whitespace.
+_NAME_CHAR = r"[^@\x00-\x1f\x7f]"
+_NAME_EDGE = r"[^\s@\x00-\x1f\x7f]"
+_NAME = rf"{_NAME_EDGE}(?:{_NAME_CHAR}{{0,198}}{_NAME_EDGE})?"
+VERSION_REF_PATTERN = rf"^\s*{_core(NAMESPACE_RE)}/{_NAME}@{_core(VERSION_RE)}\s*$"
+"""``namespace/name@version`` as ``compare.parse_version_ref`` accepts it."""
+
+# Years 1970-9998: an instant every answer can print back (year 10000 cannot be).
+_YEAR = r"(?:19[7-9][0-9]|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9])"
+INSTANT_PATTERN = rf"^\s*{_YEAR}-"
+
+
+def _strip(value: str) -> str:
+    return value.strip()
+
+
+def _blank_is_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def _int_text(value: Any) -> Any:
+    """Query integers are decimal digits only ('5', not '5.0', '1_0' or '0x5')."""
+    if isinstance(value, str):
+        text = value.strip()
+        if not re.fullmatch(r"[+-]?[0-9]+", text):
+            raise ValueError(f"{value!r} is not an integer")
+        return int(text)
+    return value
+
+
+def instant_ms(value: str) -> int:
+    """ISO-8601 / RFC 3339 text -> UTC epoch ms; without an offset it means UTC, and a
+    date alone means its midnight UTC. Raises ValueError naming the text."""
+    text = value.strip().upper().replace("Z", "+00:00")
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{value!r} is not an ISO-8601 date or time") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return to_epoch_ms(parsed)
+
+
+Text = Annotated[str, Field(min_length=1, pattern=TEXT_PATTERN), AfterValidator(_strip)]
+OptionalText = Annotated[Optional[str], BeforeValidator(_blank_is_none),
+                         AfterValidator(lambda v: v.strip() if v else v)]
+VersionRef = Annotated[str, Field(pattern=VERSION_REF_PATTERN), AfterValidator(_strip)]
+Instant = Annotated[str, Field(pattern=INSTANT_PATTERN, json_schema_extra={"format": "date-time"}),
+                    AfterValidator(instant_ms)]
+
+
+def _int(low: int, high: int) -> Any:
+    return Annotated[int, BeforeValidator(_int_text), Field(ge=low, le=high)]
+
+
+class QueryModel(BaseModel):
+    """Query parameters: unknown ones are ignored; an absent one takes its default."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True, regex_engine="python-re")
+
+
+class ArtifactQuery(QueryModel):
+    uid: Text = Field(description="artifact uid, namespace/name")
+
+
+class SearchQuery(QueryModel):
+    q: Text = Field(description="text to find in uids, owner ids and names, team ids and names "
+                                "(case-insensitive)")
+    limit: _int(1, artifacts_service.SEARCH_LIMIT_MAX) = Field(20, description="at most this many results")
+
+
+_DEPTH = _int(1, incident_service.MAX_DEPTH)
+
+
+class IncidentQuery(QueryModel):
+    artifact: Text = Field(description="the failing artifact's uid")
+    version: OptionalText = Field(None, description="start version (default: the newest as of the time)")
+    depth: Optional[_DEPTH] = Field(None, description=f"hops upstream (default {incident_service.DEFAULT_DEPTH})")
+    as_of: Optional[Instant] = Field(
+        None, description="ISO-8601 time of the incident (default: now); without an offset it means UTC, "
+                          "a date alone its midnight: ownership and versions as they were then")
+
+
+class ImpactQuery(QueryModel):
+    artifact: Text = Field(description="artifact uid")
+    version: OptionalText = Field(None, description="start version (default: every version)")
+    depth: Optional[_DEPTH] = Field(None, description=f"hops downstream (default {incident_service.DEFAULT_DEPTH})")
+
+
+class HotspotsQuery(QueryModel):
+    limit: _int(1, hotspots_service.LIMIT_MAX) = Field(50, description="rows in each list")
+    kind: Optional[Kind] = Field(None, description="only artifacts of this kind")
+    team: OptionalText = Field(None, description="only artifacts this team is accountable for")
+
+
+class HistoryQuery(QueryModel):
+    artifact: Text = Field(description="artifact uid")
+
+
+class CompareQuery(QueryModel):
+    a: VersionRef = Field(description="version uid, namespace/name@version")
+    b: Optional[VersionRef] = Field(None, description="version to compare with (default: the one before a)")
+
+
+class CypherRequest(BaseModel):
+    """The console's JSON body; fields other than these are ignored."""
+
+    model_config = ConfigDict(extra="ignore", regex_engine="python-re")
+
+    query: str = Field(min_length=1, max_length=console_service.MAX_QUERY_CHARS, pattern=TEXT_PATTERN,
+                       description="a read-only Cypher query")
+    params: Optional[dict[str, Any]] = Field(None, description="values for $parameters")
+
+
+class ProblemView(BaseModel):
+    path: str
+    message: str
+
+
+class Problems(BaseModel):
+    """A refused request: every problem, each with where it is (a parameter, a manifest path)."""
+
+    error: str
+    problems: list[ProblemView]
+
+
+class Error(BaseModel):
+    error: str
+    detail: Optional[str] = None
