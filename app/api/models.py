@@ -27,8 +27,12 @@ from graph_model.services import console as console_service
 from graph_model.services import hotspots as hotspots_service
 from graph_model.services import incident as incident_service
 
-TEXT_PATTERN = r"^\s*\S"
-"""At least one character that is not whitespace (the value is stripped)."""
+_CONTROL = r"\x00-\x1f\x7f"
+TEXT_PATTERN = rf"^[^\S{_CONTROL}]*[^\s{_CONTROL}][^{_CONTROL}]*$"
+"""No control character, and at least one character that is not a space (the value is
+stripped). Written so a match is decided in one pass (no nested repetition to backtrack)."""
+OPTIONAL_TEXT_PATTERN = rf"^[^{_CONTROL}]*$"
+"""No control character; blank means the parameter was not given."""
 
 
 def _core(regex: re.Pattern) -> str:
@@ -52,8 +56,8 @@ def _strip(value: str) -> str:
     return value.strip()
 
 
-def _blank_is_none(value: Any) -> Any:
-    return None if isinstance(value, str) and not value.strip() else value
+def _strip_or_none(value: str | None) -> str | None:
+    return (value.strip() or None) if value is not None else None
 
 
 def _int_text(value: Any) -> Any:
@@ -80,15 +84,16 @@ def instant_ms(value: str) -> int:
 
 
 Text = Annotated[str, Field(min_length=1, pattern=TEXT_PATTERN), AfterValidator(_strip)]
-OptionalText = Annotated[Optional[str], BeforeValidator(_blank_is_none),
-                         AfterValidator(lambda v: v.strip() if v else v)]
+OptionalText = Annotated[Optional[Annotated[str, Field(pattern=OPTIONAL_TEXT_PATTERN)]],
+                         AfterValidator(_strip_or_none)]
 VersionRef = Annotated[str, Field(pattern=VERSION_REF_PATTERN), AfterValidator(_strip)]
 Instant = Annotated[str, Field(pattern=INSTANT_PATTERN, json_schema_extra={"format": "date-time"}),
                     AfterValidator(instant_ms)]
 
 
 def _int(low: int, high: int) -> Any:
-    return Annotated[int, BeforeValidator(_int_text), Field(ge=low, le=high)]
+    # the bounds first: after a validator pydantic writes them as unknown 'ge'/'le' keys
+    return Annotated[int, Field(ge=low, le=high), BeforeValidator(_int_text)]
 
 
 class QueryModel(BaseModel):
@@ -98,12 +103,12 @@ class QueryModel(BaseModel):
 
 
 class ArtifactQuery(QueryModel):
-    uid: Text = Field(description="artifact uid, namespace/name")
+    uid: Text = Field(description="artifact uid, namespace/name", examples=["models/churn"])
 
 
 class SearchQuery(QueryModel):
     q: Text = Field(description="text to find in uids, owner ids and names, team ids and names "
-                                "(case-insensitive)")
+                                "(case-insensitive)", examples=["churn"])
     limit: _int(1, artifacts_service.SEARCH_LIMIT_MAX) = Field(20, description="at most this many results")
 
 
@@ -111,7 +116,7 @@ _DEPTH = _int(1, incident_service.MAX_DEPTH)
 
 
 class IncidentQuery(QueryModel):
-    artifact: Text = Field(description="the failing artifact's uid")
+    artifact: Text = Field(description="the failing artifact's uid", examples=["deploy/churn-api"])
     version: OptionalText = Field(None, description="start version (default: the newest as of the time)")
     depth: Optional[_DEPTH] = Field(None, description=f"hops upstream (default {incident_service.DEFAULT_DEPTH})")
     as_of: Optional[Instant] = Field(
@@ -120,7 +125,7 @@ class IncidentQuery(QueryModel):
 
 
 class ImpactQuery(QueryModel):
-    artifact: Text = Field(description="artifact uid")
+    artifact: Text = Field(description="artifact uid", examples=["raw/events"])
     version: OptionalText = Field(None, description="start version (default: every version)")
     depth: Optional[_DEPTH] = Field(None, description=f"hops downstream (default {incident_service.DEFAULT_DEPTH})")
 
@@ -132,18 +137,19 @@ class HotspotsQuery(QueryModel):
 
 
 class HistoryQuery(QueryModel):
-    artifact: Text = Field(description="artifact uid")
+    artifact: Text = Field(description="artifact uid", examples=["models/churn"])
 
 
 class CompareQuery(QueryModel):
-    a: VersionRef = Field(description="version uid, namespace/name@version")
+    a: VersionRef = Field(description="version uid, namespace/name@version", examples=["models/churn@2"])
     b: Optional[VersionRef] = Field(None, description="version to compare with (default: the one before a)")
 
 
 class CypherRequest(BaseModel):
     """The console's JSON body; fields other than these are ignored."""
 
-    model_config = ConfigDict(extra="ignore", regex_engine="python-re")
+    model_config = ConfigDict(extra="ignore", regex_engine="python-re", json_schema_extra={"examples": [
+        {"query": "MATCH (a:Artifact {uid: $uid}) RETURN a.kind AS kind", "params": {"uid": "models/churn"}}]})
 
     query: str = Field(min_length=1, max_length=console_service.MAX_QUERY_CHARS, pattern=TEXT_PATTERN,
                        description="a read-only Cypher query")
