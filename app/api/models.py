@@ -120,8 +120,9 @@ class IncidentQuery(QueryModel):
     version: OptionalText = Field(None, description="start version (default: the newest as of the time)")
     depth: Optional[_DEPTH] = Field(None, description=f"hops upstream (default {incident_service.DEFAULT_DEPTH})")
     as_of: Optional[Instant] = Field(
-        None, description="ISO-8601 time of the incident (default: now); without an offset it means UTC, "
-                          "a date alone its midnight: ownership and versions as they were then")
+        None, description="time of the incident (default: now): ownership and versions as they were then. "
+                          "An RFC 3339 date-time; ISO-8601 forms are accepted too (without an offset it "
+                          "means UTC, a date alone its midnight UTC)")
 
 
 class ImpactQuery(QueryModel):
