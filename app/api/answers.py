@@ -77,16 +77,22 @@ class OpenAPIDocument(RootModel[dict[str, Any]]):
 
 
 class Health(Answer):
+    """The server answers and the store is reachable."""
+
     status: Literal["ok"]
     store: Literal["falkordb", "neo4j"]
 
 
 class HealthDown(Answer):
+    """The graph store is unreachable."""
+
     status: Literal["unavailable"]
     error: str
 
 
 class WriteSummary(Answer):
+    """What changed: counts by action and the audit events appended (none: nothing changed)."""
+
     changed: bool
     counts: dict[str, int]
     audit_events: int
@@ -107,6 +113,8 @@ class SearchHit(Answer):
 
 
 class SearchAnswer(Answer):
+    """Matching artifacts, uid matches first, each saying what matched."""
+
     q: str
     results: list[SearchHit]
 
@@ -132,6 +140,8 @@ class CardVersion(Answer):
 
 
 class ArtifactCard(Answer):
+    """The artifact's card: owners, team and escalation, versions (newest first), lineage, links."""
+
     uid: str
     kind: str
     namespace: Optional[str]
@@ -202,6 +212,8 @@ class IncidentCounts(Answer):
 
 
 class IncidentAnswer(Answer):
+    """The failing artifact, its upstream (nearest first) with owners and flags, whom to page in order, notes."""
+
     artifact: FailingArtifact
     at: str
     depth: int
@@ -248,6 +260,8 @@ class ImpactTeam(TeamView):
 
 
 class ImpactAnswer(Answer):
+    """Everything derived from the artifact, grouped by kind, and whom to notify."""
+
     artifact: str
     start_versions: list[str]
     depth: int
@@ -315,6 +329,8 @@ class HotspotFilters(Answer):
 
 
 class HotspotsAnswer(Answer):
+    """Artifacts ranked by impact x risk with their components and reasons; people by bus factor."""
+
     as_of: str
     filters: HotspotFilters
     artifacts_total: int
@@ -361,6 +377,8 @@ class AuditEventView(Answer):
 
 
 class HistoryAnswer(Answer):
+    """Versions oldest first, ownership spans by start, audit events by sequence."""
+
     uid: str
     kind: Optional[str]
     versions: list[HistoryVersion]
@@ -414,6 +432,8 @@ class RunDiff(Answer):
 
 
 class CompareAnswer(Answer):
+    """Per-key differences of the maps, upstream added/removed, commit and run changes."""
+
     a: CompareSide
     b: CompareSide
     b_is_previous: bool
@@ -429,7 +449,8 @@ class CompareAnswer(Answer):
 
 
 class CypherAnswer(Answer):
-    """Nodes and relationships in ``rows`` are objects with a ``_type`` key."""
+    """Columns and rows (nodes and relationships as objects with a ``_type`` key); ``truncated``
+    says the row cap was hit."""
 
     columns: list[str]
     rows: list[list[Any]]

@@ -48,7 +48,7 @@ class Operation:
     store: bool = True
 
     def all_responses(self) -> dict[int, tuple[str, type[BaseModel]]]:
-        out = {200: ("the answer", self.answer)}
+        out = {200: (" ".join((self.answer.__doc__ or "the answer").split()), self.answer)}
         if self.query is not None or self.body is not None:
             out[400] = ("a parameter or the body breaks a rule of this document; every problem named",
                         Problems)
