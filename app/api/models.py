@@ -16,16 +16,17 @@ surrounding whitespace after validation, as the services always did.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
 from typing import Annotated, Any, Optional
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from graph_model.schema import NAMESPACE_RE, VERSION_RE, Kind, to_epoch_ms
+from graph_model.schema import NAMESPACE_RE, VERSION_RE, Kind
 from graph_model.services import artifacts as artifacts_service
 from graph_model.services import console as console_service
 from graph_model.services import hotspots as hotspots_service
 from graph_model.services import incident as incident_service
+
+from ..params import instant_ms
 
 _CONTROL = r"\x00-\x1f\x7f"
 TEXT_PATTERN = rf"^[^\S{_CONTROL}]*[^\s{_CONTROL}][^{_CONTROL}]*$"
@@ -68,19 +69,6 @@ def _int_text(value: Any) -> Any:
             raise ValueError(f"{value!r} is not an integer")
         return int(text)
     return value
-
-
-def instant_ms(value: str) -> int:
-    """ISO-8601 / RFC 3339 text -> UTC epoch ms; without an offset it means UTC, and a
-    date alone means its midnight UTC. Raises ValueError naming the text."""
-    text = value.strip().upper().replace("Z", "+00:00")
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{value!r} is not an ISO-8601 date or time") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return to_epoch_ms(parsed)
 
 
 Text = Annotated[str, Field(min_length=1, pattern=TEXT_PATTERN), AfterValidator(_strip)]

@@ -125,6 +125,13 @@ def test_values_the_document_allows_are_accepted(client, doc, path, query):
     assert r.status_code == 200, r.get_json()
 
 
+@pytest.mark.parametrize("text", ["2999-01-01t00:00:00z", "2999-12-31T23:59:60Z", "2999-01-01T00:00:00.123456789+05:30",
+                                  "2999-01-01T00:00:00-00:00"])
+def test_every_rfc3339_form_of_as_of_is_accepted(client, text):
+    r = client.get("/api/v1/incident", query_string={"artifact": "deploy/churn-api", "as_of": text})
+    assert r.status_code == 200, r.get_json()
+
+
 def test_integer_bounds_are_json_schema_keywords(doc):
     """A validator placed before pydantic's bounds once turned them into 'ge'/'le'."""
     text = json.dumps(doc)
