@@ -34,6 +34,8 @@ TEXT_PATTERN = rf"^[^\S{_CONTROL}]*[^\s{_CONTROL}][^{_CONTROL}]*$"
 stripped). Written so a match is decided in one pass (no nested repetition to backtrack)."""
 OPTIONAL_TEXT_PATTERN = rf"^[^{_CONTROL}]*$"
 """No control character; blank means the parameter was not given."""
+QUERY_PATTERN = r"^\s*\S"
+"""Not blank (a query spans lines, so line breaks and tabs are fine)."""
 
 
 def _core(regex: re.Pattern) -> str:
@@ -140,7 +142,7 @@ class CypherRequest(BaseModel):
     model_config = ConfigDict(extra="ignore", regex_engine="python-re", json_schema_extra={"examples": [
         {"query": "MATCH (a:Artifact {uid: $uid}) RETURN a.kind AS kind", "params": {"uid": "models/churn"}}]})
 
-    query: str = Field(min_length=1, max_length=console_service.MAX_QUERY_CHARS, pattern=TEXT_PATTERN,
+    query: str = Field(min_length=1, max_length=console_service.MAX_QUERY_CHARS, pattern=QUERY_PATTERN,
                        description="a read-only Cypher query")
     params: Optional[dict[str, Any]] = Field(None, description="values for $parameters")
 

@@ -109,6 +109,10 @@ def test_an_empty_cypher_query_is_forbidden_by_the_document(client, doc):
     body = doc["paths"]["/api/v1/cypher"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     query = doc["components"]["schemas"][body["$ref"].rsplit("/", 1)[1]]["properties"]["query"]
     assert not allows(query, {}, "") and not allows(query, {}, "  \n") and allows(query, {}, "RETURN 1")
+    multi_line = "MATCH (a:Artifact)\n\tWHERE a.kind = 'model'\nRETURN count(a) AS n"
+    assert allows(query, {}, multi_line)
+    r = client.post("/api/v1/cypher", json={"query": multi_line})
+    assert r.status_code == 200 and r.get_json()["rows"] == [[1]]
 
 
 @pytest.mark.parametrize("path, query", [
