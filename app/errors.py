@@ -18,15 +18,16 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/healthz" or request.path.startswith("/fragments/")
 
 
-def _json(status: int, body: dict):
+def _json(status: int, body: dict, headers: dict | None = None):
+    headers = headers or {}
     if _wants_json():
-        return jsonify(body), status
+        return jsonify(body), status, headers
     try:
         return render_template("error.html", status=status, error=body.get("error"),
-                               problems=body.get("problems") or []), status
+                               problems=body.get("problems") or []), status, headers
     except Exception:  # the error page itself must never fail with a traceback
         log.exception("error page failed on %s", request.path)
-        return "error", status, {"Content-Type": "text/plain; charset=utf-8"}
+        return "error", status, headers | {"Content-Type": "text/plain; charset=utf-8"}
 
 
 def init_app(app: Flask) -> None:
@@ -72,10 +73,12 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(e: HTTPException):
+        # keep the exception's own headers (405's Allow, 429's Retry-After), not its HTML type
+        headers = {k: v for k, v in e.get_headers() if k.lower() != "content-type"}
         if _wants_json():
-            return _json(e.code or 500, {"error": e.description})
+            return _json(e.code or 500, {"error": e.description}, headers)
         if (e.code or 500) >= 400 and e.code != 405:
-            return _json(e.code or 500, {"error": e.description})
+            return _json(e.code or 500, {"error": e.description}, headers)
         return e
 
     @app.errorhandler(Exception)

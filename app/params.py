@@ -1,7 +1,9 @@
-"""Request-parameter parsing shared by the API blueprints: one message style for 400s."""
+"""Parameter parsing shared by the pages and the CLI (the API validates with its models in
+``app/api/models.py``, which use the same time parser): one message style for 400s."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 
 from flask import request
@@ -30,18 +32,29 @@ def required_arg(name: str) -> str:
     return value
 
 
-def parse_instant(name: str, raw: str | None) -> int | None:
-    """ISO-8601 text -> UTC epoch ms (naive means UTC); None/empty stays None."""
-    if raw is None or raw.strip() == "":
-        return None
-    text = raw.strip().replace("Z", "+00:00")
+def instant_ms(text: str) -> int:
+    """ISO-8601 / RFC 3339 text -> UTC epoch ms: without an offset it means UTC, a date
+    alone its midnight UTC, 't' and 'z' may be lowercase, a leap second ':60' reads as ':59'. Raises ValueError naming the text.
+    The one time parser of the pages, the CLI and the API."""
+    normal = text.strip().upper().replace("Z", "+00:00")
+    normal = re.sub(r"(T\d\d:\d\d):60", r"\1:59", normal)  # RFC 3339 leap second: its minute's last
     try:
-        value = datetime.fromisoformat(text)
+        value = datetime.fromisoformat(normal)
     except ValueError:
-        raise BadParameter(name, f"{raw!r} is not an ISO-8601 date or time") from None
+        raise ValueError(f"{text!r} is not an ISO-8601 date or time") from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
     return to_epoch_ms(value)
+
+
+def parse_instant(name: str, raw: str | None) -> int | None:
+    """``instant_ms`` for a named parameter; None/empty stays None."""
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        return instant_ms(raw)
+    except ValueError as e:
+        raise BadParameter(name, str(e)) from None
 
 
 def instant_arg(name: str) -> int | None:

@@ -165,13 +165,18 @@ def issue_token(store, person: str, scopes: list[str], **kw) -> str:
                          actor="test", **kw).token
 
 
+def admin_token(store) -> str:
+    """An admin token of person ``root`` (created for it)."""
+    from graph_model.ingest import manifest, parse
+    manifest.ingest(store, parse.validate({"people": [{"id": "root", "name": "Root Admin"}]}), actor="test")
+    return issue_token(store, "root", ["read", "write", "admin"])
+
+
 @pytest.fixture
 def admin_client(app, store):
     """A client sending an admin token of person ``root`` (created for it)."""
-    from graph_model.ingest import manifest, parse
-    manifest.ingest(store, parse.validate({"people": [{"id": "root", "name": "Root Admin"}]}), actor="test")
     c = app.test_client()
-    c.environ_base["HTTP_AUTHORIZATION"] = "Bearer " + issue_token(store, "root", ["read", "write", "admin"])
+    c.environ_base["HTTP_AUTHORIZATION"] = "Bearer " + admin_token(store)
     return c
 
 

@@ -25,7 +25,7 @@ from ..storage import get_store
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PUBLIC_ENDPOINTS = frozenset({"access.login", "access.login_post", "static", "dashboard.vis_asset",
-                              "api.healthz"})
+                              "api.healthz", "api.openapi"})
 ASSETS = frozenset({"static", "dashboard.vis_asset"})
 #: POSTs that only read (the console): they need ``read``, not a write scope
 READ_POSTS = frozenset({"console.page", "console.api_cypher"})

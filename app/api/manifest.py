@@ -2,50 +2,63 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, request
 
-from graph_model.errors import StoreUnavailable
+from graph_model.errors import Problem, StoreUnavailable, ValidationFailed
 from graph_model.ingest import manifest as manifest_ingest
 from graph_model.ingest import parse
+from graph_model.schema import Manifest
 from graph_model.services import artifacts
 
+from . import answers
+from .models import ArtifactQuery, Problems, SearchQuery
 from .openapi import openapi_document
+from .operation import JSON_TYPES, YAML_TYPES, operation
 from ..access import current_principal
-from ..params import int_arg, required_arg
 from ..storage import get_store
 
 bp = Blueprint("api", __name__)
 
 
 @bp.get("/healthz")
+@operation("Liveness and store reachability", answer=answers.Health,
+           responses={503: ("the graph store is unreachable", answers.HealthDown)}, public=True)
 def healthz():
     try:
         store = get_store()
         store.ping()
     except StoreUnavailable as e:
-        return jsonify({"status": "unavailable", "error": str(e)}), 503
-    return jsonify({"status": "ok", "store": store.backend})
+        return {"status": "unavailable", "error": str(e)}, 503
+    return {"status": "ok", "store": store.backend}
 
 
 @bp.get("/api/v1/openapi.json")
+@operation("This OpenAPI 3.1 document", answer=answers.OpenAPIDocument, store=False, public=True)
 def openapi():
-    return jsonify(openapi_document())
+    return openapi_document(current_app)
 
 
 @bp.post("/api/v1/manifest")
+@operation("Ingest a catalog manifest (JSON or YAML) through the audited write path",
+           answer=answers.WriteSummary, body=Manifest, body_types=JSON_TYPES + YAML_TYPES,
+           responses={400: ("the body is empty, or every problem of the manifest, each with its path "
+                            "(references are checked beyond this schema)", Problems)})
 def post_manifest():
     draft = parse.read_bytes(request.get_data(), "body")
     principal = current_principal()  # authenticated with a write scope (app.access.guard)
     summary = manifest_ingest.ingest(get_store(), draft, actor=principal.actor, principal=principal)
-    return jsonify(summary.as_dict())
+    return summary.as_dict()
 
 
 @bp.get("/api/v1/artifacts/search")
-def search():
-    q = request.args.get("q", "")
-    return jsonify({"q": q, "results": artifacts.search(get_store(), q, int_arg("limit", 20))})
+@operation("Search artifacts by uid, owner or team", answer=answers.SearchAnswer, query=SearchQuery)
+def search(args: SearchQuery):
+    return {"q": args.q, "results": artifacts.search(get_store(), args.q, args.limit)}
 
 
 @bp.get("/api/v1/artifact")
-def artifact():
-    return jsonify(artifacts.show(get_store(), required_arg("uid")))
+@operation("One artifact: owners, team and escalation, versions, lineage, links",
+           answer=answers.ArtifactCard, query=ArtifactQuery,
+           responses={404: "unknown uid"})
+def artifact(args: ArtifactQuery):
+    return artifacts.show(get_store(), args.uid)

@@ -25,6 +25,9 @@ from graph_model.errors import Busy, PermissionDenied, Problem, ValidationFailed
 from graph_model.services import console as console_service
 from graph_model.services.console_gate import ConsoleGate, default_concurrency
 
+from ..api import answers
+from ..api.models import CypherRequest, Problems
+from ..api.operation import operation
 from .console_graph import graph_of
 from .pages import artifact_url
 from .graphview import DEFAULT_CAP
@@ -91,6 +94,13 @@ def _urls() -> dict:
 
 
 @bp.post("/api/v1/cypher")
+@operation("Run a read-only Cypher query (time limit and row cap apply; writes are refused)",
+           answer=answers.CypherAnswer, body=CypherRequest,
+           responses={400: ("the body breaks a rule of this document, bad params, a syntax error or "
+                            "the time limit exceeded", Problems),
+                      403: "the query would write: refused, nothing changed",
+                      429: ("every console slot is taken (queue included): retry after the "
+                            "Retry-After header's seconds", answers.ConsoleBusy)})
 def api_cypher():
     arrived = time.monotonic()
     body = _body()

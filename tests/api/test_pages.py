@@ -159,7 +159,9 @@ def test_console_api(client, loaded):
     assert client.post("/api/v1/cypher", json={"query": "MATCH (n RETURN n"}).status_code == 400
     assert client.post("/api/v1/cypher", json={"params": {}}).status_code == 400
     assert client.post("/api/v1/cypher", json={"query": "RETURN 1", "params": [1]}).status_code == 400
-    assert client.post("/api/v1/cypher", data="not json").status_code == 415  # not JSON by its type
+    assert client.post("/api/v1/cypher", data="not json", content_type="application/json").status_code == 400
+    r = client.post("/api/v1/cypher", data="not json", content_type="text/plain")
+    assert r.status_code == 415 and "application/json" in r.json["error"]
 
 
 def test_console_row_cap_is_configurable_and_announced(store):

@@ -1,0 +1,469 @@
+"""What the JSON API answers: each service's answer as a pydantic model.
+
+The services build plain dicts (they are shared with the CLI's ``--json`` and the
+pages); these models are the contract of those dicts on the wire. The OpenAPI document
+takes its response schemas from them, and while testing every answer is checked
+against its model before it leaves (``operation.py``), so an answer that gained,
+lost or retyped a field fails the test that made it instead of drifting from the
+document. Fields are closed (``extra="forbid"``): a new field is declared here.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, RootModel
+
+
+class Answer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# -- shared pieces -------------------------------------------------------------------
+
+class PersonView(Answer):
+    """A person as every answer shows one; an id the graph does not know is an inactive
+    placeholder with no name."""
+
+    id: str
+    name: Optional[str]
+    email: Optional[str]
+    active: bool
+
+
+class PersonSince(PersonView):
+    since: Optional[str]
+
+
+class TeamView(Answer):
+    id: str
+    name: Optional[str]
+    escalation: list[PersonView]
+
+
+class Edge(Answer):
+    source: str
+    target: str
+    relation: Optional[str]
+
+
+class LineageLink(Answer):
+    uid: str
+    artifact: Optional[str]
+    version: Optional[str]
+    relation: Optional[str]
+
+
+class CommitView(Answer):
+    sha: str
+    author: Optional[str]
+    time: Optional[str]
+    message: Optional[str]
+    repo: Optional[str]
+
+
+class RunView(Answer):
+    id: str
+    status: Optional[str]
+    started_at: Optional[str]
+    ended_at: Optional[str]
+    log_uri: Optional[str]
+
+
+# -- health, manifest, search, artifact ----------------------------------------------
+
+class OpenAPIDocument(RootModel[dict[str, Any]]):
+    """This document."""
+
+
+class Health(Answer):
+    """The server answers and the store is reachable."""
+
+    status: Literal["ok"]
+    store: Literal["falkordb", "neo4j"]
+
+
+class HealthDown(Answer):
+    """The graph store is unreachable."""
+
+    status: Literal["unavailable"]
+    error: str
+
+
+class WriteSummary(Answer):
+    """What changed: counts by action and the audit events appended (none: nothing changed)."""
+
+    changed: bool
+    counts: dict[str, int]
+    audit_events: int
+    first_seq: Optional[int]
+    last_seq: Optional[int]
+
+
+class SearchHit(Answer):
+    uid: str
+    kind: Optional[str]
+    description: Optional[str]
+    owner: Optional[str]
+    owner_name: Optional[str]
+    owner_active: Optional[bool]
+    team: Optional[str]
+    team_name: Optional[str]
+    matched: list[str]
+
+
+class SearchAnswer(Answer):
+    """Matching artifacts, uid matches first, each saying what matched."""
+
+    q: str
+    results: list[SearchHit]
+
+
+class CardCommit(Answer):
+    sha: str
+    author: Optional[str]
+    time: Optional[str]
+    message: Optional[str]
+
+
+class CardRun(Answer):
+    id: str
+    status: Optional[str]
+
+
+class CardVersion(Answer):
+    uid: str
+    version: str
+    created_at: Optional[str]
+    commit: Optional[CardCommit]
+    run: Optional[CardRun]
+
+
+class ArtifactCard(Answer):
+    """The artifact's card: owners, team and escalation, versions (newest first), lineage, links."""
+
+    uid: str
+    kind: str
+    namespace: Optional[str]
+    name: Optional[str]
+    description: Optional[str]
+    tags: list[str]
+    links: dict[str, str]
+    owner: Optional[PersonSince]
+    stewards: list[PersonSince]
+    team: Optional[TeamView]
+    versions: list[CardVersion]
+    latest_version: Optional[str]
+    parents: list[LineageLink]
+    children: list[LineageLink]
+
+
+# -- incident and impact -------------------------------------------------------------
+
+class IncidentTeam(TeamView):
+    members: list[PersonView]
+
+
+class LastChange(Answer):
+    version: str
+    created_at: Optional[str]
+    commit: Optional[str]
+    author: Optional[str]
+    commit_time: Optional[str]
+
+
+class RecentChange(LastChange):
+    ago: str
+
+
+class IncidentArtifact(Answer):
+    uid: str
+    kind: Optional[str]
+    description: Optional[str]
+    links: dict[str, str]
+    owner: Optional[PersonView]
+    stewards: list[PersonView]
+    team: Optional[IncidentTeam]
+    last_change: Optional[LastChange]
+    recent_change: Optional[RecentChange]
+    flags: list[str]
+
+
+class FailingArtifact(IncidentArtifact):
+    version: str
+
+
+class UpstreamArtifact(IncidentArtifact):
+    distance: int
+    versions: list[str]
+    relations: list[Edge]
+
+
+class PageEntry(Answer):
+    order: int
+    person: PersonView
+    reasons: list[str]
+
+
+class IncidentCounts(Answer):
+    upstream_artifacts: int
+    upstream_versions: int
+    recent_changes: int
+
+
+class IncidentAnswer(Answer):
+    """The failing artifact, its upstream (nearest first) with owners and flags, whom to page in order, notes."""
+
+    artifact: FailingArtifact
+    at: str
+    depth: int
+    upstream: list[UpstreamArtifact]
+    edges: list[Edge]
+    page: list[PageEntry]
+    notes: list[str]
+    counts: IncidentCounts
+    truncated: bool
+    truncated_reason: Optional[str]
+
+
+class ImpactArtifact(Answer):
+    uid: str
+    kind: Optional[str]
+    description: Optional[str]
+    links: dict[str, str]
+    owner: Optional[PersonView]
+    stewards: list[PersonView]
+    team: Optional[TeamView]
+    distance: int
+    versions: list[str]
+
+
+class ImpactGroup(Answer):
+    kind: str
+    artifacts: list[ImpactArtifact]
+
+
+class Owned(Answer):
+    uid: str
+    kind: Optional[str]
+    role: Literal["primary", "steward"]
+    distance: int
+
+
+class ToNotify(Answer):
+    person: PersonView
+    owns: list[Owned]
+
+
+class ImpactTeam(TeamView):
+    artifacts: list[str]
+
+
+class ImpactAnswer(Answer):
+    """Everything derived from the artifact, grouped by kind, and whom to notify."""
+
+    artifact: str
+    start_versions: list[str]
+    depth: int
+    groups: list[ImpactGroup]
+    counts: dict[str, int]
+    notify: list[ToNotify]
+    inactive_owners: list[ToNotify]
+    teams: list[ImpactTeam]
+    edges: list[Edge]
+    truncated: bool
+    truncated_reason: Optional[str]
+
+
+# -- hotspots, history, compare ------------------------------------------------------
+
+class Downstream(Answer):
+    total: int
+    deployments: int
+    models: int
+    others: int
+
+
+class Components(Answer):
+    downstream: Downstream
+    reach_weight: float
+    centrality: float
+    impact: float
+    risk: dict[str, float]
+    risk_total: float
+
+
+class HotArtifact(Answer):
+    uid: str
+    kind: str
+    score: float
+    owner: Optional[str]
+    stewards: list[str]
+    team: Optional[str]
+    last_activity: Optional[str]
+    components: Components
+    explanation: str
+
+
+class PersonArtifact(Answer):
+    uid: str
+    kind: str
+    downstream: int
+    reach_weight: float
+
+
+class HotPerson(Answer):
+    person: str
+    name: Optional[str]
+    count: int
+    downstream: int
+    reach_weight: float
+    artifacts: list[PersonArtifact]
+    explanation: str
+
+
+class HotspotFilters(Answer):
+    kind: Optional[str]
+    team: Optional[str]
+    limit: int
+
+
+class HotspotsAnswer(Answer):
+    """Artifacts ranked by impact x risk with their components and reasons; people by bus factor."""
+
+    as_of: str
+    filters: HotspotFilters
+    artifacts_total: int
+    artifacts_at_risk: int
+    artifacts: list[HotArtifact]
+    people: list[HotPerson]
+
+
+class HistoryVersion(Answer):
+    uid: str
+    version: str
+    seq: Optional[int]
+    created_at: Optional[str]
+    previous: Optional[str]
+    commit: Optional[CommitView]
+    run: Optional[RunView]
+    runs: list[RunView]
+
+
+class OwnershipSpan(Answer):
+    holder: Literal["person", "team"]
+    id: str
+    name: Optional[str]
+    active: Optional[bool]
+    role: Optional[str]
+    since_ms: Optional[int]
+    until_ms: Optional[int]
+    since: Optional[str]
+    until: Optional[str]
+    reason: Optional[str]
+    end_reason: Optional[str]
+    current: bool
+
+
+class AuditEventView(Answer):
+    seq: int
+    at: Optional[str]
+    actor: Optional[str]
+    action: str
+    target: Optional[str]
+    target_kind: Optional[str]
+    reason: Optional[str]
+    changes: Any
+
+
+class HistoryAnswer(Answer):
+    """Versions oldest first, ownership spans by start, audit events by sequence."""
+
+    uid: str
+    kind: Optional[str]
+    versions: list[HistoryVersion]
+    ownership: list[OwnershipSpan]
+    audit: list[AuditEventView]
+
+
+class CompareSide(Answer):
+    uid: str
+    artifact: Optional[str]
+    version: str
+    seq: Optional[int]
+    created_at: Optional[str]
+    commit: Optional[CommitView]
+    run: Optional[RunView]
+
+
+class ValuePair(Answer):
+    a: Any
+    b: Any
+
+
+class MapDiff(Answer):
+    only_in_a: dict[str, Any]
+    only_in_b: dict[str, Any]
+    changed: dict[str, ValuePair]
+    unchanged: int
+
+
+class UpstreamEntry(Answer):
+    uid: str
+    relation: Optional[str]
+
+
+class UpstreamDiff(Answer):
+    added: list[UpstreamEntry]
+    removed: list[UpstreamEntry]
+    unchanged: list[UpstreamEntry]
+
+
+class CommitDiff(Answer):
+    changed: bool
+    a: Optional[CommitView]
+    b: Optional[CommitView]
+
+
+class RunDiff(Answer):
+    changed: bool
+    a: Optional[RunView]
+    b: Optional[RunView]
+
+
+class CompareAnswer(Answer):
+    """Per-key differences of the maps, upstream added/removed, commit and run changes."""
+
+    a: CompareSide
+    b: CompareSide
+    b_is_previous: bool
+    same_artifact: bool
+    note: Optional[str]
+    hyperparameters: MapDiff
+    metrics: MapDiff
+    deployment: MapDiff
+    upstream: UpstreamDiff
+    commit: CommitDiff
+    run: RunDiff
+    identical: bool
+
+
+class ConsoleBusy(Answer):
+    """The console is full; ``retry_after`` (also the Retry-After header) says when to retry."""
+
+    error: str
+    retry_after: int
+
+
+class CypherAnswer(Answer):
+    """Columns and rows (nodes and relationships as objects with a ``_type`` key); ``truncated``
+    says the row cap was hit."""
+
+    columns: list[str]
+    rows: list[list[Any]]
+    truncated: bool
+    row_cap: int
+    timeout_ms: int
+    elapsed_ms: float
+    queued_ms: float
+    engine_timeout_ms: int

@@ -1,0 +1,174 @@
+"""What the JSON API accepts: query parameters and request bodies as pydantic models.
+
+Why models: each one both validates a request and, through its JSON schema, is the
+OpenAPI description of that request (``openapi.py``), so the document cannot promise
+what the validation refuses. Every rule a service would otherwise answer 400 for (an
+empty uid, a depth out of range, a malformed ``uid@version``) is written here as a
+schema constraint (``minLength``, ``minimum``/``maximum``, ``pattern``), so a request
+the document allows is never refused for its form; only data-dependent refusals remain
+(a manifest's references, a Cypher syntax error, a version with no predecessor).
+
+Patterns are anchored and checked with Python's ``re`` (``regex_engine``), the same
+engine test generators use to draw matching values. Text parameters are stripped of
+surrounding whitespace after validation, as the services always did.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Optional
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+from graph_model.schema import NAMESPACE_RE, VERSION_RE, Kind
+from graph_model.services import artifacts as artifacts_service
+from graph_model.services import console as console_service
+from graph_model.services import hotspots as hotspots_service
+from graph_model.services import incident as incident_service
+
+from ..params import instant_ms
+
+_CONTROL = r"\x00-\x1f\x7f"
+TEXT_PATTERN = rf"^[^\S{_CONTROL}]*[^\s{_CONTROL}][^{_CONTROL}]*$"
+"""No control character, and at least one character that is not a space (the value is
+stripped). Written so a match is decided in one pass (no nested repetition to backtrack)."""
+OPTIONAL_TEXT_PATTERN = rf"^[^{_CONTROL}]*$"
+"""No control character; blank means the parameter was not given."""
+QUERY_PATTERN = r"^\s*\S"
+"""Not blank (a query spans lines, so line breaks and tabs are fine)."""
+
+
+def _core(regex: re.Pattern) -> str:
+    return regex.pattern.removeprefix("^").removesuffix("$")
+
+
+# uid_problem() in graph_model.schema: a namespace slug, '/', then a name of 1-200
+# characters with no '@', none of the characters identifiers refuse (controls, line and
+# paragraph separators, bidi controls), no surrounding whitespace, no '.'/'..' segment.
+_NOT_IN_ID = r"\x00-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_NAME_CHAR = rf"[^@{_NOT_IN_ID}]"
+_NAME_EDGE = rf"[^\s@{_NOT_IN_ID}]"
+_NO_DOT_SEGMENT = r"(?!\.\.?(?:/|@))(?!.*/\.\.?(?:/|@))"
+_NAME = rf"{_NO_DOT_SEGMENT}{_NAME_EDGE}(?:{_NAME_CHAR}{{0,198}}{_NAME_EDGE})?"
+VERSION_REF_PATTERN = rf"^\s*{_core(NAMESPACE_RE)}/{_NAME}@{_core(VERSION_RE)}\s*$"
+"""``namespace/name@version`` as ``compare.parse_version_ref`` accepts it."""
+
+# Years 1970-9998: an instant every answer can print back (year 10000 cannot be).
+_YEAR = r"(?:19[7-9][0-9]|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9])"
+INSTANT_PATTERN = rf"^\s*{_YEAR}-"
+
+
+def _strip(value: str) -> str:
+    return value.strip()
+
+
+def _strip_or_none(value: str | None) -> str | None:
+    return (value.strip() or None) if value is not None else None
+
+
+def _int_text(value: Any) -> Any:
+    """Query integers are decimal digits only ('5', not '5.0', '1_0' or '0x5')."""
+    if isinstance(value, str):
+        text = value.strip()
+        if not re.fullmatch(r"[+-]?[0-9]+", text):
+            raise ValueError(f"{value!r} is not an integer")
+        return int(text)
+    return value
+
+
+Text = Annotated[str, Field(min_length=1, pattern=TEXT_PATTERN), AfterValidator(_strip)]
+OptionalText = Annotated[Optional[Annotated[str, Field(pattern=OPTIONAL_TEXT_PATTERN)]],
+                         AfterValidator(_strip_or_none)]
+VersionRef = Annotated[str, Field(pattern=VERSION_REF_PATTERN), AfterValidator(_strip)]
+Instant = Annotated[str, Field(pattern=INSTANT_PATTERN, json_schema_extra={"format": "date-time"}),
+                    AfterValidator(instant_ms)]
+
+
+def _int(low: int, high: int) -> Any:
+    # the bounds first: after a validator pydantic writes them as unknown 'ge'/'le' keys
+    return Annotated[int, Field(ge=low, le=high), BeforeValidator(_int_text)]
+
+
+class QueryModel(BaseModel):
+    """Query parameters: unknown ones are ignored; an absent one takes its default."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True, regex_engine="python-re")
+
+
+class ArtifactQuery(QueryModel):
+    uid: Text = Field(description="artifact uid, namespace/name", examples=["models/churn"])
+
+
+class SearchQuery(QueryModel):
+    q: Text = Field(description="text to find in uids, owner ids and names, team ids and names "
+                                "(case-insensitive)", examples=["churn"])
+    limit: _int(1, artifacts_service.SEARCH_LIMIT_MAX) = Field(20, description="at most this many results")
+
+
+_DEPTH = _int(1, incident_service.MAX_DEPTH)
+
+
+class IncidentQuery(QueryModel):
+    artifact: Text = Field(description="the failing artifact's uid", examples=["deploy/churn-api"])
+    version: OptionalText = Field(None, description="start version (default: the newest as of the time)")
+    depth: Optional[_DEPTH] = Field(None, description=f"hops upstream (default {incident_service.DEFAULT_DEPTH})")
+    as_of: Optional[Instant] = Field(
+        None, description="time of the incident (default: now): ownership and versions as they were then. "
+                          "An RFC 3339 date-time; ISO-8601 forms are accepted too (without an offset it "
+                          "means UTC, a date alone its midnight UTC)")
+
+
+class ImpactQuery(QueryModel):
+    artifact: Text = Field(description="artifact uid", examples=["raw/events"])
+    version: OptionalText = Field(None, description="start version (default: every version)")
+    depth: Optional[_DEPTH] = Field(None, description=f"hops downstream (default {incident_service.DEFAULT_DEPTH})")
+
+
+class HotspotsQuery(QueryModel):
+    limit: _int(1, hotspots_service.LIMIT_MAX) = Field(50, description="rows in each list")
+    kind: Optional[Kind] = Field(None, description="only artifacts of this kind")
+    team: OptionalText = Field(None, description="only artifacts this team is accountable for")
+
+
+class HistoryQuery(QueryModel):
+    artifact: Text = Field(description="artifact uid", examples=["models/churn"])
+
+
+class CompareQuery(QueryModel):
+    a: VersionRef = Field(description="version uid, namespace/name@version", examples=["models/churn@2"])
+    b: Optional[VersionRef] = Field(None, description="version to compare with (default: the one before a)")
+
+
+class CypherRequest(BaseModel):
+    """The console's JSON body; fields other than these are ignored."""
+
+    model_config = ConfigDict(extra="ignore", regex_engine="python-re", json_schema_extra={"examples": [
+        {"query": "MATCH (a:Artifact {uid: $uid}) RETURN a.kind AS kind", "params": {"uid": "models/churn"}}]})
+
+    query: str = Field(min_length=1, max_length=console_service.MAX_QUERY_CHARS, pattern=QUERY_PATTERN,
+                       description="a read-only Cypher query")
+    params: Optional[dict[str, Any]] = Field(None, description="values for $parameters")
+
+
+class ProblemView(BaseModel):
+    path: str
+    message: str
+
+
+class Problems(BaseModel):
+    """A refused request: every problem, each with where it is (a parameter, a manifest path)."""
+
+    error: str
+    problems: list[ProblemView]
+
+
+class Error(BaseModel):
+    error: str
+    detail: Optional[str] = None
+
+
+class Refusal(BaseModel):
+    """A change the caller may not make: what is refused, and every refused path."""
+
+    error: str
+    problems: Optional[list[ProblemView]] = None
