@@ -161,6 +161,15 @@ _RENDERERS: dict[type, Any] = {
 }
 
 
+#: FalkorDB's reply when GRAPH.RO_QUERY meets a write clause. Its errors carry no code
+#: (every reply is a plain Redis error), so this one exact text is what identifies it.
+_RO_REFUSAL = "graph.RO_QUERY is to be executed only on read-only queries"
+
+
+def _is_write_refusal(e: redis.ResponseError) -> bool:
+    return str(e).strip() == _RO_REFUSAL
+
+
 def _to_python(value: Any) -> Any:
     if isinstance(value, Node):
         return {"_type": "node", "labels": list(value.labels or []), "properties": dict(value.properties)}
@@ -318,18 +327,20 @@ class FalkorDBStore(GraphStore):
 
     def query_readonly(self, text: str, params: dict, timeout_ms: int, row_cap: int) -> ConsoleResult:
         try:
-            header = params_header(params or {})
+            query = query_bytes(params or {}, text)
+        except UnsendableValue as e:
+            raise ValidationFailed([Problem(f"params.{e.path}", str(e).split(": ", 1)[1])]) from e
         except ValueError as e:
             raise ValidationFailed([Problem("params", str(e))]) from e
         try:
-            res = self._graph.ro_query(header + text, timeout=int(timeout_ms))
+            res = QueryResult(self._graph, self._conn.execute_command(
+                "GRAPH.RO_QUERY", self.graph_name, query, "--compact", "timeout", int(timeout_ms)))
         except redis.ConnectionError as e:
             raise StoreUnavailable(f"FalkorDB is unreachable: {e}") from e
         except redis.ResponseError as e:
-            msg = str(e)
-            if "read-only" in msg or "RO_QUERY" in msg:
+            if _is_write_refusal(e):
                 raise PermissionDenied("this console is read-only: the query would write") from e
-            raise ValidationFailed([Problem("query", msg)]) from e
+            raise ValidationFailed([Problem("query", str(e))]) from e
         columns = [h[1] for h in res.header]
         rows = [[_to_python(v) for v in row] for row in res.result_set[:row_cap]]
         return ConsoleResult(columns, rows, truncated=len(res.result_set) > row_cap)
