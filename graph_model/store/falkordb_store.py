@@ -43,6 +43,9 @@ from .base import ConsoleResult, GraphStore, Plan, Planner, Statement
 from .compose import compose
 from .embedded import EmbeddedServer, compact_aof
 
+#: redis-py's own classes for "the server did not answer" (BusyLoadingError is a
+#: ConnectionError); the engine's refusals are ResponseError
+_UNREACHABLE = (redis.ConnectionError, redis.TimeoutError)
 _PARAM_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _MAX_RETRIES = 50
 
@@ -243,8 +246,9 @@ class FalkorDBStore(GraphStore):
                     "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE", label,
                     "PROPERTIES", 1, key)
                 created = True
-            except redis.ResponseError as e:
-                if "already exists" not in str(e).lower():
+            except redis.ResponseError:
+                # another process created it meanwhile (decided by state, not message text)
+                if (label, (key,)) not in {(c[1], tuple(c[2])) for c in self._constraints()}:
                     raise
         if created and self._server is not None:
             compact_aof(self._conn)  # indexes in the snapshot, not only in the log
@@ -267,7 +271,7 @@ class FalkorDBStore(GraphStore):
     def _run_write(self, text: str, params: dict) -> QueryResult:
         try:
             return self._graph.query(params_header(params) + text)
-        except redis.ConnectionError as e:
+        except _UNREACHABLE as e:
             raise StoreUnavailable(f"FalkorDB is unreachable: {e}") from e
 
     # -- the interface ----------------------------------------------------------------
@@ -279,7 +283,7 @@ class FalkorDBStore(GraphStore):
             raise ValidationFailed([Problem(e.path, str(e).split(": ", 1)[1])]) from e
         try:
             raw = self._conn.execute_command("GRAPH.RO_QUERY", self.graph_name, query, "--compact")
-        except redis.ConnectionError as e:
+        except _UNREACHABLE as e:
             raise StoreUnavailable(f"FalkorDB is unreachable: {e}") from e
         return self._rows(QueryResult(self._graph, raw))
 
@@ -294,7 +298,7 @@ class FalkorDBStore(GraphStore):
             query = self._unit_query(statements)
             try:
                 self._conn.execute_command("GRAPH.QUERY", self.graph_name, query, "--compact")
-            except redis.ConnectionError as e:  # also timeouts and a server still loading
+            except _UNREACHABLE as e:  # also a server still loading its data
                 raise StoreUnavailable(
                     "FalkorDB went away during a write; the write was applied whole or not at "
                     f"all (`ownergraph audit verify --state` tells which): {e}") from e
@@ -335,7 +339,7 @@ class FalkorDBStore(GraphStore):
         try:
             res = QueryResult(self._graph, self._conn.execute_command(
                 "GRAPH.RO_QUERY", self.graph_name, query, "--compact", "timeout", int(timeout_ms)))
-        except redis.ConnectionError as e:
+        except _UNREACHABLE as e:
             raise StoreUnavailable(f"FalkorDB is unreachable: {e}") from e
         except redis.ResponseError as e:
             if _is_write_refusal(e):
@@ -350,6 +354,8 @@ class FalkorDBStore(GraphStore):
             self._graph.delete()
         except redis.ResponseError:
             pass  # no such graph yet
+        except _UNREACHABLE as e:
+            raise StoreUnavailable(f"FalkorDB is unreachable: {e}") from e
         self._graph = self._db.select_graph(self.graph_name)
 
     def close(self) -> None:
