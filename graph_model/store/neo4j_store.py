@@ -31,7 +31,8 @@ from .base import ConsoleResult, GraphStore, Plan, Planner
 
 
 #: the driver's own "cannot reach the server" errors (SessionExpired: the server the
-#: session used went away; TransientError covers a database that is not available yet)
+#: session used went away); a write still transient after the driver's retries (a
+#: database not yet available, a deadlock) is reported as unavailable too
 _UNREACHABLE = (ServiceUnavailable, SessionExpired, OSError)
 #: the status code of a write attempted in a read transaction
 _ACCESS_MODE = "Neo.ClientError.Statement.AccessMode"
