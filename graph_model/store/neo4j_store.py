@@ -60,7 +60,10 @@ class Neo4jStore(GraphStore):
 
     backend = "neo4j"
     # large transactions cost more at commit than they save (10k demo, measured:
-    # 2,000 artifacts a unit -> 5.9k nodes+edges/s, 500 -> ~19k)
+    # 2,000 artifacts a unit -> 5.9k nodes+edges/s, 500 -> ~19k). Re-measured with the
+    # lock taken after planning (bench/write_units.py, 6k demo, a loaded 2-core machine):
+    # 1,000 -> 4.1k/s (unit 7.4 s), 500 -> 4.5k (3.4 s), 250 -> 4.8k (1.5 s); reader p95
+    # 77-95 ms at every size (reads are never blocked by a write transaction here)
     bulk_chunk = 500
 
     def __init__(self, uri: str, user: str = "neo4j", password: str = "", database: str | None = None):
