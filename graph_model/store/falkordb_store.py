@@ -202,15 +202,17 @@ class FalkorDBStore(GraphStore):
     """A graph in a FalkorDB server, reached over a unix socket (embedded) or TCP."""
 
     backend = "falkordb"
-    # one query per unit (bench/write_units.py; a 2-core machine shared with other jobs,
-    # so the absolute figures vary with its load, the order did not):
-    #   10k demo, load ~4:   2,000 a unit -> 6.3k nodes+edges/s, unit 8.8 s, reader max 4.7 s
-    #                          500        -> 13.5k,              unit 1.0 s, reader max 1.1 s
-    #                          250        -> 11.6k,              unit 0.6 s, reader max 0.7 s
-    #   6k demo, load ~15:   2,000 -> 3.1k (apply 10.1 s, reader max 12.1 s), 500 -> 5.1k
-    #                        (apply 1.6 s, max 2.4 s), 250 -> 6.5k (apply 0.7 s, max 0.65 s)
-    # Reader p95 stayed 35-60 ms at every size (reads wait only while a unit commits, not
-    # while it runs). A 2,000-artifact query grows superlinearly; 500 loads fastest.
+    # one query per unit; bench/write_units.py, a 2-core machine shared with other jobs
+    # (load average 4-15), so rates swing with its load; four runs:
+    #   size  load  2,000 a unit      500               250               (nodes+edges/s)
+    #   10k   ~4    6.3k              13.5k             11.6k
+    #   10k   ~12   4.7k              4.8k              4.5k
+    #   6k    ~15   3.1k              5.1k              6.5k
+    #   10k   ~9    10.3k             7.8k              8.7k
+    # The rate is within noise from 250 to 2,000; what scales with the size is the
+    # longest a reader waited (one unit's commit): 2,000 -> 2.8-12 s, 500 -> 1.0-2.4 s,
+    # 250 -> 0.65-0.73 s. Reader p95: 2,000 -> 21-60 ms, 500 -> 36-53 ms, 250 -> 54-128 ms
+    # (more commits, more reads that meet one). 500 keeps both low.
     bulk_chunk = 500
 
     def __init__(self, *, home: Path | None = None, socket_path: str | None = None,
