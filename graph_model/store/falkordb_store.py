@@ -210,8 +210,8 @@ class FalkorDBStore(GraphStore):
     #   6k    ~15   3.1k              5.1k              6.5k
     #   10k   ~9    10.3k             7.8k              8.7k
     # The rate is within noise from 250 to 2,000; what scales with the size is the
-    # longest a reader waited (one unit's commit): 2,000 -> 2.8-12 s, 500 -> 1.0-2.4 s,
-    # 250 -> 0.65-0.73 s. Reader p95: 2,000 -> 21-60 ms, 500 -> 36-53 ms, 250 -> 54-128 ms
+    # longest a reader waited (one unit's commit): 2,000 -> 2.8-12.1 s, 500 -> 1.0-2.4 s,
+    # 250 -> 0.65-2.5 s. Reader p95: 2,000 -> 21-60 ms, 500 -> 36-53 ms, 250 -> 54-128 ms
     # (more commits, more reads that meet one). 500 keeps both low.
     bulk_chunk = 500
 
