@@ -78,6 +78,11 @@ class StoreUnavailable(OwnergraphError):
     """The graph database cannot be reached or started."""
 
 
+class WriteFailed(OwnergraphError):
+    """The engine refused a write unit (a constraint, a runtime error); it was rolled
+    back whole, so the graph and the audit log are as they were before it."""
+
+
 class AuditChainBroken(OwnergraphError):
     """An audit event's stored content no longer matches its hash or its predecessor."""
 

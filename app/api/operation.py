@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import UnsupportedMediaType
 
 from graph_model.errors import Problem, ValidationFailed
+from graph_model.ingest import decode
 from graph_model.ingest.parse import format_loc
 
 from .models import Error, Problems, Refusal
@@ -98,7 +99,13 @@ def _check_media_type(spec: Operation) -> None:
 
 
 def _json_body(model: type[BaseModel]) -> BaseModel:
-    data = request.get_json(silent=True)
+    """The body through the bounded JSON reader (a body nested past its depth limit is a
+    400 with a path, never a RecursionError)."""
+    try:
+        text = request.get_data(cache=True).decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValidationFailed([Problem("body", "is not UTF-8 text")]) from None
+    data = decode.json_value(text, "body") if text.strip() else None
     if data is None:
         raise ValidationFailed([Problem("body", "must be a JSON object (empty or malformed JSON was sent)")])
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import signal
+import sys
 import time
 
 import click
@@ -70,11 +71,13 @@ def audit():
 @audit.command("verify")
 @click.option("--checkpoint", "checkpoint_file", type=click.Path(dir_okay=False), default=None,
               help="A file written by `audit checkpoint`: also fail unless the log still extends it.")
+@click.option("--state", "state", is_flag=True,
+              help="Also check that the graph holds exactly the changes the events record.")
 @click.pass_obj
-def audit_verify(obj: Ctx, checkpoint_file):
+def audit_verify(obj: Ctx, checkpoint_file, state):
     """Recompute the hash chain; exit 1 at the first event that does not match."""
     from graph_model.services import audit as audit_service
-    from graph_model.services import audit_anchor
+    from graph_model.services import audit_anchor, audit_state
     cp = None
     if checkpoint_file:
         try:
@@ -84,7 +87,18 @@ def audit_verify(obj: Ctx, checkpoint_file):
         cp = audit_anchor.parse(text, checkpoint_file)
     with obj.store() as store:
         n = audit_anchor.verify(store, cp) if cp else audit_service.verify(store)
-    click.echo(f"audit chain intact: {n} events" + (f", extending the checkpoint at event {cp['seq']}" if cp else ""))
+        click.echo(f"audit chain intact: {n} events"
+                   + (f", extending the checkpoint at event {cp['seq']}" if cp else ""))
+        if state:
+            found = audit_state.check_state(store)
+            if found:
+                click.echo(f"error: the graph disagrees with the audit log in {len(found)} place(s):", err=True)
+                for d in found[:200]:
+                    click.echo(f"  {d}", err=True)
+                if len(found) > 200:
+                    click.echo(f"  ... and {len(found) - 200} more", err=True)
+                sys.exit(1)
+            click.echo("graph agrees with the audit log")
 
 
 @audit.command("checkpoint")

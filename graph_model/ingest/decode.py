@@ -87,6 +87,12 @@ def decode(text: str, source: str = "manifest") -> Any:
 
 # -- JSON -------------------------------------------------------------------------------
 
+def json_value(text: str, source: str = "body") -> Any:
+    """Decode a JSON request body within the same limits as a manifest (depth, duplicate
+    keys, number length), so no body can exhaust the parser's recursion."""
+    return _json(text, source)
+
+
 def _json(text: str, source: str) -> Any:
     brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
     if brackets and max(accumulate(map(_STEP.__getitem__, brackets))) > MAX_DEPTH:

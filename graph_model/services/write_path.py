@@ -67,15 +67,18 @@ def apply(store: GraphStore, planner: Callable[[Reader, int], ChangePlan], *,
     at = now_ms() if at is None else at
 
     def unit(reader: Reader) -> Plan:
+        # the head first: whatever commits after this read moves it, and the store then
+        # refuses this plan (``Plan.guard``) and asks for a new one
+        head = reader("audit_head")[0]
         cp = planner(reader, at)
         counts: dict[str, int] = {}
         for ch in cp.changes:
             counts[ch.action] = counts.get(ch.action, 0) + 1
         if not cp.changes:
             return Plan([], WriteSummary(counts, 0))
-        head = reader("audit_head")[0]
         events = audit.chain_events(head, cp.changes, actor, reason, at)
         summary = WriteSummary(counts, len(events), events[0]["seq"], events[-1]["seq"])
-        return Plan(cp.statements + audit.append_statements(events), summary)
+        return Plan(cp.statements + audit.append_statements(events), summary,
+                    guard=int(head["seq"]))
 
     return store.write_unit(unit)

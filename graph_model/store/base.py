@@ -2,8 +2,10 @@
 
 Services speak only this interface, so an answer is the same on either engine. The
 write unit is how the single write path gets one transaction on both: the backend
-serialises writers, hands the planner a reader bound to the transaction, then applies
-the statements the planner returned, all or nothing.
+hands the planner a reader, then applies the statements the planner returned, all or
+nothing, serialised against every other unit. A plan carries the audit head's ``seq``
+it was made against (``guard``): the backend applies it only while the head is still
+there, and plans again when another unit moved it first.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ class Plan:
 
     statements: list[Statement]
     result: Any = None
+    #: the audit head seq the plan was made against; None: apply without that check
+    guard: int | None = None
 
 
 Planner = Callable[[Reader], Plan]
@@ -76,7 +80,13 @@ class GraphStore(ABC):
         """Run ``planner`` and its statements as one serialised, atomic write.
 
         The planner may be called more than once (on a conflict or a transient error)
-        and must therefore be free of side effects.
+        and must therefore be free of side effects. A plan without statements writes
+        nothing at all (no lock, no marker).
+
+        Raises:
+            ValidationFailed: a value the engine cannot store (nothing was written).
+            WriteFailed: the engine refused the unit (nothing was written).
+            StoreUnavailable: the engine could not be reached.
         """
 
     @abstractmethod
