@@ -7,14 +7,14 @@ Exit codes are mapped in one place (``context.ErrorMappingGroup``).
 from __future__ import annotations
 
 import json
-import signal
 import time
 
 import click
 
-from graph_model.store import StoreConfig
+from graph_model.errors import StoreUnavailable
+from graph_model.store import StoreConfig, open_recovering, open_store, where
 
-from . import analysis, incident, render
+from . import analysis, incident, render, serving
 from .context import Ctx, ErrorMappingGroup
 
 
@@ -77,21 +77,35 @@ def audit_verify(obj: Ctx):
     click.echo(f"audit chain intact: {n} events")
 
 
-def _stop_on_term(signum, frame) -> None:
-    """Ctrl-C and SIGTERM (docker stop, a service manager) end the server the same way,
-    so the embedded store is released and stopped cleanly."""
-    raise KeyboardInterrupt
-
-
-def _serve(app, host: str, port: int) -> None:
-    from waitress import serve as waitress_serve
-    signal.signal(signal.SIGTERM, _stop_on_term)
-    signal.signal(signal.SIGINT, _stop_on_term)  # also when started with SIGINT ignored
-    click.echo(f"serving on http://{host}:{port}  (Ctrl-C stops)")
+def _open_serving_store(config: StoreConfig, store=None):
+    """The store ``serve`` hands the app: it survives the engine going away (503 while
+    down, reconnects by itself). Neo4j may be down when the server starts (it is then
+    served with 503 until Neo4j answers); an embedded store that cannot start is an
+    error (exit 3), since nothing else will start it."""
+    serving_store = open_recovering(config, store)
     try:
-        waitress_serve(app, host=host, port=port, threads=8, _quiet=True)
-    except KeyboardInterrupt:
-        pass
+        serving_store.ping()
+    except StoreUnavailable as e:
+        if config.backend != "neo4j":
+            serving_store.close()
+            raise
+        click.echo(f"warning: {e}; serving anyway (503 until Neo4j answers)", err=True)
+    return serving_store
+
+
+def _serve_until_stopped(store, config: StoreConfig, host: str, port: int) -> None:
+    """Serve until Ctrl-C / SIGTERM; then close the store and say where the data is."""
+    from .. import create_app
+    app = create_app({"OWNERGRAPH_STORE_OBJECT": store, "OWNERGRAPH_STORE_CONFIG": config})
+    try:
+        with serving.stop_signals():
+            serving.serve(app, host, port)
+    except serving.Stop:
+        pass   # a signal while stopping: the clean-up below still runs
+    finally:
+        store.close()   # stops the embedded server if this was its last user
+        serving.restore_signals()
+    click.echo(f"stopped; the data is in {where(config)}")
 
 
 @cli.command()
@@ -100,47 +114,75 @@ def _serve(app, host: str, port: int) -> None:
 @click.pass_obj
 def serve(obj: Ctx, host, port):
     """Serve the dashboard and the API (without loading the demo)."""
-    from .. import create_app
-    with obj.store() as store:
-        _serve(create_app({"OWNERGRAPH_STORE_OBJECT": store, "OWNERGRAPH_STORE_CONFIG": obj.config}),
-               host, port)
+    _serve_until_stopped(_open_serving_store(obj.config), obj.config, host, port)
 
 
 @cli.command()
 @click.option("--size", default=300, show_default=True, type=click.IntRange(20, 2_000_000),
               help="About this many artifacts.")
 @click.option("--seed", default=7, show_default=True, type=int)
+@click.option("--chunk-artifacts", default=None, type=click.IntRange(1, 100_000),
+              help="Artifacts per write unit (default: what suits the engine).")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Load the demo and exit.")
 @click.pass_obj
-def demo(obj: Ctx, size, seed, host, port, no_serve):
-    """Load the demo organisation into an empty store, then serve."""
-    from graph_model import demo as demo_org
-    from graph_model.ingest import bulk
-    from .. import create_app
+def demo(obj: Ctx, size, seed, chunk_artifacts, host, port, no_serve):
+    """Load the demo organisation into an empty store (or finish an interrupted load),
+    then serve."""
     started = time.perf_counter()
-    with obj.store() as store:
-        present = store.read("count_artifacts")[0]["n"]
-        if present:
-            click.echo(f"store holds {present} artifacts; not loading the demo")
-        else:
-            click.echo(f"loading the demo organisation (size {size}, seed {seed}) into {store.backend} ...")
+    store = open_store(obj.config)
+    try:
+        with serving.stop_signals():
+            _load_demo(store, size, seed, chunk_artifacts)
+    except serving.Stop:
+        store.close()
+        serving.restore_signals()
+        click.echo("stopped during the demo load; run `ownergraph demo` again to finish it. "
+                   f"The data is in {where(obj.config)}")
+        return
+    except BaseException:
+        store.close()
+        serving.restore_signals()
+        raise
+    serving.restore_signals()
+    if no_serve:
+        store.close()
+        return
+    click.echo(f"ready after {time.perf_counter() - started:.1f} s")
+    _serve_until_stopped(_open_serving_store(obj.config, store), obj.config, host, port)
 
-            def progress(r: bulk.BulkResult) -> None:
-                click.echo(f"  chunk {r.chunks}: {r.events} changes, {r.seconds:.1f} s", err=True)
 
-            result = bulk.ingest_chunks(store, demo_org.iter_demo_chunks(size=size, seed=seed, chunk_artifacts=store.bulk_chunk),
-                                        actor="demo", progress=progress)
-            nodes, rels = bulk.graph_size(store)
-            rate = (nodes + rels) / result.seconds if result.seconds else 0
-            click.echo(f"loaded {nodes} nodes and {rels} relationships in {result.seconds:.1f} s "
-                       f"({rate:,.0f} nodes+edges/s)")
-        if no_serve:
-            return
-        click.echo(f"ready after {time.perf_counter() - started:.1f} s")
-        _serve(create_app({"OWNERGRAPH_STORE_OBJECT": store, "OWNERGRAPH_STORE_CONFIG": obj.config}),
-               host, port)
+def _load_demo(store, size: int, seed: int, chunk_artifacts: int | None) -> None:
+    from graph_model.demo import load as demo_load
+    from graph_model.ingest import bulk
+    chunk = chunk_artifacts or store.bulk_chunk
+    found = demo_load.status(store, chunk)
+    if found.state == "complete":
+        click.echo(f"store holds the demo organisation ({found.artifacts} artifacts, size {found.size}, "
+                   f"seed {found.seed}); not loading it again")
+        return
+    if found.state == "other":
+        click.echo(f"store holds {found.artifacts} artifacts; not loading the demo")
+        return
+    if found.state == "partial":
+        note = "" if (found.size, found.seed) == (size, seed) else f" (not size {size}, seed {seed})"
+        click.echo(f"finishing an interrupted demo load: size {found.size}, seed {found.seed}{note}, "
+                   f"{found.done} of {found.total} units were applied ...")
+    else:
+        found.total = demo_load.unit_count(size, seed, chunk)
+        click.echo(f"loading the demo organisation (size {size}, seed {seed}) into {store.backend} ...")
+
+    def progress(r: bulk.BulkResult) -> None:
+        click.echo(f"  unit {found.done + r.chunks} of {found.total}: {r.events} changes, "
+                   f"{r.seconds:.1f} s", err=True)
+
+    result = demo_load.load(store, size=size, seed=seed, chunk_artifacts=chunk,
+                            resume=found if found.state == "partial" else None, progress=progress)
+    nodes, rels = bulk.graph_size(store)
+    rate = (nodes + rels) / result.seconds if result.seconds else 0
+    click.echo(f"loaded {nodes} nodes and {rels} relationships in {result.seconds:.1f} s "
+               f"({rate:,.0f} nodes+edges/s)")
 
 
 for _command in (incident.incident, incident.impact, analysis.hotspots, analysis.history,
