@@ -106,6 +106,7 @@ def _serve_until_stopped(store, config: StoreConfig, host: str, port: int) -> No
         store.close()   # stops the embedded server if this was its last user
         serving.restore_signals()
     click.echo(f"stopped; the data is in {where(config)}")
+    serving.exit_now()
 
 
 @cli.command()
