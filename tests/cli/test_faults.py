@@ -31,7 +31,7 @@ LONG_QUERY = "UNWIND range(1, 30000000) AS x WITH x WHERE x < 0 RETURN count(x)"
 
 
 def _env(home: Path, **extra: str) -> dict:
-    return dict(os.environ, OWNERGRAPH_HOME=str(home), OWNERGRAPH_STORE="falkordb", **extra)
+    return {**os.environ, "OWNERGRAPH_HOME": str(home), "OWNERGRAPH_STORE": "falkordb", **extra}
 
 
 def _serve(env: dict, port: int) -> subprocess.Popen:
@@ -268,3 +268,86 @@ def test_an_interrupted_demo_is_finished_by_the_next_demo(og_home, signum):
             other.close()
     finally:
         store.close()
+
+
+# -- Neo4j stopped and started again ----------------------------------------------------
+
+# A Neo4j of its own, which this test stops and starts: never the one the suite shares.
+FAULT_NEO4J_PORT = int(os.environ.get("OWNERGRAPH_FAULT_NEO4J_PORT", "7699"))
+
+
+def _neo4j_tool(command: str, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, NEO4J_PORT=str(FAULT_NEO4J_PORT))
+    for key in ("NEO4J_URI", "NEO4J_USER"):
+        env.pop(key, None)
+    return subprocess.run(["bash", str(ROOT / "tools" / "neo4j-local" / command), *args], env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture
+def throwaway_neo4j():
+    started = _neo4j_tool("start", "--fresh")
+    if started.returncode != 0:
+        message = f"no throwaway Neo4j on port {FAULT_NEO4J_PORT}: {started.stderr.strip()[-300:]}"
+        if os.environ.get("OWNERGRAPH_REQUIRE_NEO4J") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    settings = dict(line.split("=", 1) for line in started.stdout.splitlines() if line.startswith("NEO4J_"))
+    try:
+        yield settings
+    finally:
+        _neo4j_tool("stop")
+
+
+@pytest.mark.neo4j
+def test_neo4j_stopped_under_the_server_then_started_again(og_home, tmp_path, throwaway_neo4j):
+    env = _env(og_home, OWNERGRAPH_STORE="neo4j", **throwaway_neo4j)
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(small()))
+    ingest = subprocess.run([*EXE, "ingest", str(path)], env=env, cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert ingest.returncode == 0, ingest.stderr
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    artifact = f"{base}/api/v1/artifact?uid=models/churn"
+    server = _serve(env, port)
+    seen: list[int] = []
+    polling = threading.Event()
+
+    def poll() -> None:   # requests in flight while Neo4j goes away
+        while not polling.is_set():
+            seen.append(_get(artifact)[0])
+            time.sleep(0.1)
+
+    try:
+        assert _wait_http(f"{base}/healthz")["store"] == "neo4j"
+        poller = threading.Thread(target=poll, daemon=True)
+        poller.start()
+        assert _neo4j_tool("stop").returncode == 0
+        asked = time.monotonic()
+        status, body, _ = _get(artifact)
+        took = time.monotonic() - asked
+        _assert_plain_503(status, body)
+        assert took < 10, f"a request waited {took:.1f} s for a stopped Neo4j"   # 34 s before
+        asked = time.monotonic()
+        status, body, _ = _get(f"{base}/healthz")
+        assert time.monotonic() - asked < 2
+        _assert_plain_503(status, body)
+        assert json.loads(body)["status"] == "unavailable" and "Neo4j" in json.loads(body)["error"]
+        polling.set()
+        poller.join(30)
+        assert set(seen) <= {200, 503} and 503 in seen
+
+        assert _neo4j_tool("start").returncode == 0   # the same data, started again
+        _until(lambda: _get(f"{base}/healthz")[0] == 200, 90, 0.5)
+        status, body, _ = _get(artifact)
+        assert status == 200 and json.loads(body)["owner"]["id"] == "ana"
+        assert server.poll() is None, "recovered without restarting the web process"
+
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(15) == 0
+        assert f"stopped; the data is in Neo4j at {throwaway_neo4j['NEO4J_URI']}" in server.stdout.read()
+    finally:
+        polling.set()
+        _stop(server)
+        print(server.stderr.read()[-6000:])
