@@ -6,6 +6,7 @@ Every wait is bounded; every process started here is ended here.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -55,7 +56,7 @@ def _post_json(url: str, body: dict, timeout: float = 60) -> tuple[int, str]:
             return r.status, r.read().decode()
     except urllib.error.HTTPError as e:
         return e.code, e.read().decode()
-    except OSError as e:   # the server went away before answering
+    except (OSError, http.client.HTTPException) as e:   # the server went away before answering
         return 0, str(e)
 
 
@@ -200,6 +201,29 @@ def test_stop_signal_during_a_long_request_ends_the_server_promptly(og_home, sig
         assert "Traceback" not in server.stderr.read()
         _until(lambda: not _alive(db_pid), 5, 0.05)
         assert not (og_home / "falkordb.pid").exists() and not list((og_home / "leases").iterdir())
+    finally:
+        _stop(server)
+
+
+@pytest.mark.neo4j
+def test_stop_signal_during_a_long_neo4j_request_ends_the_server_promptly(og_home, neo4j_settings):
+    env = _env(og_home, OWNERGRAPH_STORE="neo4j", NEO4J_URI=neo4j_settings["uri"],
+               NEO4J_USER=neo4j_settings["user"], NEO4J_PASSWORD=neo4j_settings["password"])
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = _serve(env, port)
+    try:
+        assert _wait_http(f"{base}/healthz")["store"] == "neo4j"
+        query = "UNWIND range(1, 300000000) AS x WITH x WHERE x < 0 RETURN count(x)"
+        thread, _ = _in_background(_post_json, f"{base}/api/v1/cypher", {"query": query})
+        time.sleep(1.5)
+        assert thread.is_alive(), "the request should still be running"
+        sent = time.monotonic()
+        server.send_signal(signal.SIGTERM)
+        code = server.wait(30)
+        took = time.monotonic() - sent
+        assert took < 5.0, f"took {took:.1f} s"
+        assert code == 0 and f"stopped; the data is in Neo4j at {neo4j_settings['uri']}" in server.stdout.read()
     finally:
         _stop(server)
 
