@@ -13,7 +13,9 @@ here, so that it reads as one story:
   and its latest revision, which picked up a change made 26-40 hours ago to the online
   features it reads, is the one failing deployment.
 
-The first domain exists at every size, so these facts hold at every size.
+The first domain exists at every size, so these facts hold at every size. Who owned
+what before the last 90 days' changes (``history``) is decided here too: with
+``past=True`` the story artifacts come with their former owners.
 """
 
 from __future__ import annotations
