@@ -12,6 +12,9 @@ from graph_model.errors import (BadParameter, NotAuthenticated, NotFound, Ownerg
 
 log = logging.getLogger(__name__)
 
+#: what a 503 tells clients to wait: the store retries every 0.5-5 s (store/recovery.py)
+RETRY_AFTER_S = 5
+
 
 def _wants_json() -> bool:
     """API paths answer JSON; the dashboard's pages answer an HTML error page."""
@@ -24,10 +27,11 @@ def _json(status: int, body: dict, headers: dict | None = None):
         return jsonify(body), status, headers
     try:
         return render_template("error.html", status=status, error=body.get("error"),
-                               problems=body.get("problems") or []), status, headers
+                               problems=body.get("problems") or [],
+                               detail=body.get("detail")), status, headers
     except Exception:  # the error page itself must never fail with a traceback
         log.exception("error page failed on %s", request.path)
-        return "error", status, headers | {"Content-Type": "text/plain; charset=utf-8"}
+        return "error", status, {**headers, "Content-Type": "text/plain; charset=utf-8"}
 
 
 def init_app(app: Flask) -> None:
@@ -64,8 +68,11 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(StoreUnavailable)
     def _unavailable(e: StoreUnavailable):
-        log.warning("store unavailable: %s", e)
-        return _json(503, {"error": "the graph store is unavailable", "detail": str(e)})
+        # one line in the log (the store logs the outage once), no traceback anywhere;
+        # the store reconnects by itself, so the client is told to try again shortly
+        log.info("store unavailable on %s: %s", request.path, e)
+        return _json(503, {"error": "the graph store is unavailable; try again shortly",
+                           "detail": str(e)}, {"Retry-After": str(RETRY_AFTER_S)})
 
     @app.errorhandler(OwnergraphError)
     def _other(e: OwnergraphError):

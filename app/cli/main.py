@@ -7,15 +7,15 @@ Exit codes are mapped in one place (``context.ErrorMappingGroup``).
 from __future__ import annotations
 
 import json
-import signal
 import sys
 import time
 
 import click
 
-from graph_model.store import StoreConfig
+from graph_model.errors import StoreUnavailable
+from graph_model.store import StoreConfig, open_recovering, open_store, where
 
-from . import access, analysis, incident, render
+from . import access, analysis, incident, render, serving
 from .context import Ctx, ErrorMappingGroup
 
 
@@ -110,26 +110,37 @@ def audit_checkpoint(obj: Ctx):
         click.echo(json.dumps(audit_anchor.checkpoint(store)))
 
 
-def _stop_on_term(signum, frame) -> None:
-    """Ctrl-C and SIGTERM (docker stop, a service manager) end the server the same way,
-    so the embedded store is released and stopped cleanly."""
-    raise KeyboardInterrupt
-
-
-def _serve(app, host: str, port: int) -> None:
-    from waitress import serve as waitress_serve
-    signal.signal(signal.SIGTERM, _stop_on_term)
-    signal.signal(signal.SIGINT, _stop_on_term)  # also when started with SIGINT ignored
-    click.echo(f"serving on http://{host}:{port}  (Ctrl-C stops)")
+def _open_serving_store(config: StoreConfig, store=None):
+    """The store ``serve`` hands the app: it survives the engine going away (503 while
+    down, reconnects by itself). Neo4j may be down when the server starts (it is then
+    served with 503 until Neo4j answers); an embedded store that cannot start is an
+    error (exit 3), since nothing else will start it."""
+    serving_store = open_recovering(config, store)
     try:
-        waitress_serve(app, host=host, port=port, threads=8, _quiet=True)
-    except KeyboardInterrupt:
-        pass
+        serving_store.ping()
+    except StoreUnavailable as e:
+        if config.backend != "neo4j":
+            serving_store.close()
+            raise
+        click.echo(f"warning: {e}; serving anyway (503 until Neo4j answers)", err=True)
+    return serving_store
 
 
-def _app_config(obj: Ctx, store, **access_settings) -> dict:
-    return {"OWNERGRAPH_STORE_OBJECT": store, "OWNERGRAPH_STORE_CONFIG": obj.config,
-            **{k: v for k, v in access_settings.items() if v is not None}}
+def _serve_until_stopped(store, config: StoreConfig, host: str, port: int, settings: dict) -> None:
+    """Serve until Ctrl-C / SIGTERM; then close the store and say where the data is."""
+    from .. import create_app
+    app = create_app({"OWNERGRAPH_STORE_OBJECT": store, "OWNERGRAPH_STORE_CONFIG": config,
+                      **{k: v for k, v in settings.items() if v is not None}})
+    try:
+        with serving.stop_signals():
+            serving.serve(app, host, port)
+    except serving.Stop:
+        pass   # a signal while stopping: the clean-up below still runs
+    finally:
+        store.close()   # stops the embedded server if this was its last user
+        serving.restore_signals()
+    click.echo(f"stopped; the data is in {where(config)}")
+    serving.exit_now()
 
 
 @cli.command()
@@ -148,16 +159,14 @@ def serve(obj: Ctx, host, port, anonymous_read, trusted_proxy_header, trusted_pr
     Every page and API call needs a session (``ownergraph password set``) or a token
     (``ownergraph token create``), unless --anonymous-read.
     """
-    from .. import create_app
-    with obj.store() as store:
-        config = _app_config(obj, store, OWNERGRAPH_ANONYMOUS_READ=anonymous_read,
-                             OWNERGRAPH_TRUSTED_PROXY_HEADER=trusted_proxy_header,
-                             OWNERGRAPH_TRUSTED_PROXIES=tuple(trusted_proxies) or None)
-        if trusted_proxy_header:
-            click.echo(f"trusted-proxy mode: the user comes from {trusted_proxy_header} sent by "
-                       f"{', '.join(config.get('OWNERGRAPH_TRUSTED_PROXIES', ('127.0.0.1', '::1')))}; "
-                       f"nothing else may reach this port", err=True)
-        _serve(create_app(config), host, port)
+    settings = {"OWNERGRAPH_ANONYMOUS_READ": anonymous_read,
+                "OWNERGRAPH_TRUSTED_PROXY_HEADER": trusted_proxy_header,
+                "OWNERGRAPH_TRUSTED_PROXIES": tuple(trusted_proxies) or None}
+    if trusted_proxy_header:
+        click.echo(f"trusted-proxy mode: the user comes from {trusted_proxy_header} sent by "
+                   f"{', '.join(settings['OWNERGRAPH_TRUSTED_PROXIES'] or ('127.0.0.1', '::1'))}; "
+                   f"nothing else may reach this port", err=True)
+    _serve_until_stopped(_open_serving_store(obj.config), obj.config, host, port, settings)
 
 
 LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
@@ -189,37 +198,69 @@ def _demo_access(store, host: str, port: int) -> dict:
 @click.option("--size", default=300, show_default=True, type=click.IntRange(20, 2_000_000),
               help="About this many artifacts.")
 @click.option("--seed", default=7, show_default=True, type=int)
+@click.option("--chunk-artifacts", default=None, type=click.IntRange(1, 100_000),
+              help="Artifacts per write unit (default: what suits the engine).")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Load the demo and exit.")
 @click.pass_obj
-def demo(obj: Ctx, size, seed, host, port, no_serve):
-    """Load the demo organisation into an empty store, then serve."""
-    from graph_model import demo as demo_org
-    from graph_model.ingest import bulk
-    from .. import create_app
+def demo(obj: Ctx, size, seed, chunk_artifacts, host, port, no_serve):
+    """Load the demo organisation into an empty store (or finish an interrupted load),
+    then serve."""
     started = time.perf_counter()
-    with obj.store() as store:
-        present = store.read("count_artifacts")[0]["n"]
-        if present:
-            click.echo(f"store holds {present} artifacts; not loading the demo")
-        else:
-            click.echo(f"loading the demo organisation (size {size}, seed {seed}) into {store.backend} ...")
+    store = open_store(obj.config)
+    try:
+        with serving.stop_signals():
+            _load_demo(store, size, seed, chunk_artifacts)
+    except serving.Stop:
+        store.close()
+        serving.restore_signals()
+        click.echo("stopped during the demo load; run `ownergraph demo` again to finish it. "
+                   f"The data is in {where(obj.config)}")
+        return
+    except BaseException:
+        store.close()
+        serving.restore_signals()
+        raise
+    serving.restore_signals()
+    if no_serve:
+        store.close()
+        return
+    settings = _demo_access(store, host, port)
+    click.echo(f"ready after {time.perf_counter() - started:.1f} s")
+    _serve_until_stopped(_open_serving_store(obj.config, store), obj.config, host, port, settings)
 
-            def progress(r: bulk.BulkResult) -> None:
-                click.echo(f"  chunk {r.chunks}: {r.events} changes, {r.seconds:.1f} s", err=True)
 
-            result = bulk.ingest_chunks(store, demo_org.iter_demo_chunks(size=size, seed=seed, chunk_artifacts=store.bulk_chunk),
-                                        actor="demo", progress=progress)
-            nodes, rels = bulk.graph_size(store)
-            rate = (nodes + rels) / result.seconds if result.seconds else 0
-            click.echo(f"loaded {nodes} nodes and {rels} relationships in {result.seconds:.1f} s "
-                       f"({rate:,.0f} nodes+edges/s)")
-        if no_serve:
-            return
-        settings = _demo_access(store, host, port)
-        click.echo(f"ready after {time.perf_counter() - started:.1f} s")
-        _serve(create_app(_app_config(obj, store, **settings)), host, port)
+def _load_demo(store, size: int, seed: int, chunk_artifacts: int | None) -> None:
+    from graph_model.demo import load as demo_load
+    from graph_model.ingest import bulk
+    chunk = chunk_artifacts or store.bulk_chunk
+    found = demo_load.status(store, chunk)
+    if found.state == "complete":
+        click.echo(f"store holds the demo organisation ({found.artifacts} artifacts, size {found.size}, "
+                   f"seed {found.seed}); not loading it again")
+        return
+    if found.state == "other":
+        click.echo(f"store holds {found.artifacts} artifacts; not loading the demo")
+        return
+    if found.state == "partial":
+        note = "" if (found.size, found.seed) == (size, seed) else f" (not size {size}, seed {seed})"
+        click.echo(f"finishing an interrupted demo load: size {found.size}, seed {found.seed}{note}, "
+                   f"{found.done} of {found.total} units were applied ...")
+    else:
+        found.total = demo_load.unit_count(size, seed, chunk)
+        click.echo(f"loading the demo organisation (size {size}, seed {seed}) into {store.backend} ...")
+
+    def progress(r: bulk.BulkResult) -> None:
+        click.echo(f"  unit {found.done + r.chunks} of {found.total}: {r.events} changes, "
+                   f"{r.seconds:.1f} s", err=True)
+
+    result = demo_load.load(store, size=size, seed=seed, chunk_artifacts=chunk,
+                            resume=found if found.state == "partial" else None, progress=progress)
+    nodes, rels = bulk.graph_size(store)
+    rate = (nodes + rels) / result.seconds if result.seconds else 0
+    click.echo(f"loaded {nodes} nodes and {rels} relationships in {result.seconds:.1f} s "
+               f"({rate:,.0f} nodes+edges/s)")
 
 
 for _command in (incident.incident, incident.impact, analysis.hotspots, analysis.history,

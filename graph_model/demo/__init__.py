@@ -19,17 +19,26 @@ failing deployment is written into the first domain so that it exists at every s
 Everything is drawn from one seeded ``random.Random`` in a fixed order, and all times
 are offsets from ``now``: the same (size, seed, now) gives the same manifest.
 
+Time: ``build_demo`` and ``iter_demo_chunks`` give the organisation as it is *now*.
+``iter_demo_units`` gives what the ``demo`` command loads: the organisation as it was
+90 days ago (in chunks, each dated then), followed by the dated changes of its last 90
+days (handovers, a team move, a departure, a new steward; see ``history``), after which
+the store holds exactly the organisation ``build_demo`` describes, with an ownership
+history behind it.
+
 Modules: this one is the public API and the facts; ``org`` is the plan (people,
-teams, layout, where the gaps go); ``layers`` builds each kind of artifact;
-``versions`` holds time, lineage and provenance helpers; ``names`` the words.
+teams, layout, where the gaps go); ``history`` the last 90 days; ``layers`` builds
+each kind of artifact; ``versions`` holds time, lineage and provenance helpers;
+``names`` the words; ``load`` loads it into a store and finishes an interrupted load.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Iterable, Iterator
 
+from .history import HISTORY_DAYS, START_AGE, Step
 from .org import Organisation
 from .versions import DAY
 
@@ -56,6 +65,22 @@ class DemoFacts:
     counts: dict                   # people, teams, artifacts, versions, commits, runs, derived_from, per kind
 
 
+@dataclass(frozen=True)
+class Unit:
+    """One write unit of a demo load: a manifest and the time it is recorded at."""
+
+    at: datetime
+    manifest: dict   # carries its own "reason"
+
+    @property
+    def at_ms(self) -> int:
+        return int(self.at.timestamp() * 1000)
+
+    @property
+    def reason(self) -> str:
+        return self.manifest["reason"]
+
+
 def build_demo(size: int = 300, seed: int = 7, now: datetime | None = None) -> dict:
     """The whole organisation as one manifest dict.
 
@@ -77,17 +102,49 @@ def iter_demo_chunks(size: int = 300, seed: int = 7, now: datetime | None = None
     artifacts in its own or earlier chunks, so loading the chunks in order works.
     Generated lazily: memory does not grow with ``size``.
     """
+    yield from _chunks(Organisation(size, seed, _utc_hour(now)), chunk_artifacts)
+
+
+def iter_demo_units(size: int = 300, seed: int = 7, now: datetime | None = None,
+                    chunk_artifacts: int = 2000) -> Iterator[Unit]:
+    """What ``demo`` loads, unit by unit, in time order: the organisation as it was
+    90 days before ``now`` in chunks (all dated then), then its history steps (each
+    dated on its day). Applied in order they leave the organisation of ``build_demo``.
+    """
+    org = Organisation(size, seed, _utc_hour(now), past=True)
+    start = org.clock.now - timedelta(minutes=START_AGE)
+    for chunk in _chunks(org, chunk_artifacts):
+        yield Unit(start, chunk)
+    for step in org.history.steps(org.people):
+        yield Unit(org.clock.now - timedelta(minutes=step.age), {"reason": step.reason, **step.manifest})
+
+
+def demo_history(size: int = 300, seed: int = 7, now: datetime | None = None) -> list[tuple[datetime, Step]]:
+    """The history steps with their dates (generates the first product area to know them)."""
+    org = Organisation(size, seed, _utc_hour(now))
+    for _ in org.artifacts():
+        if org.history.known:
+            break
+    return [(org.clock.now - timedelta(minutes=s.age), s) for s in org.history.steps(org.people)]
+
+
+def chunk_count(size: int, chunk_artifacts: int) -> int:
+    """How many chunks ``iter_demo_chunks`` yields (the organisation has ``size`` artifacts)."""
+    return max(1, -(-size // chunk_artifacts))
+
+
+def _chunks(org: Organisation, chunk_artifacts: int) -> Iterator[dict]:
     if chunk_artifacts < 1:
         raise ValueError("chunk_artifacts must be at least 1")
-    org = Organisation(size, seed, _utc_hour(now))
+    total = chunk_count(org.size, chunk_artifacts)
     part, batch = 1, []
     for art in org.artifacts():
         batch.append(art)
         if len(batch) == chunk_artifacts:
-            yield _chunk(org, part, batch)
+            yield _chunk(org, part, total, batch)
             part, batch = part + 1, []
     if batch or part == 1:
-        yield _chunk(org, part, batch)
+        yield _chunk(org, part, total, batch)
 
 
 def demo_facts(size: int = 300, seed: int = 7, now: datetime | None = None) -> DemoFacts:
@@ -104,10 +161,11 @@ def _utc_hour(now: datetime | None) -> datetime:
     return now.replace(tzinfo=timezone.utc) if now.tzinfo is None else now.astimezone(timezone.utc)
 
 
-def _chunk(org: Organisation, part: int, artifacts: list[dict]) -> dict:
-    out = {"reason": f"{org.reason}, part {part}"}
+def _chunk(org: Organisation, part: int, total: int, artifacts: list[dict]) -> dict:
+    out = {"reason": f"{org.reason}, part {part} of {total}"}
     if part == 1:
-        out["people"], out["teams"] = org.people, org.teams
+        out["people"] = org.people_then if org.past else org.people
+        out["teams"] = org.teams_then if org.past else org.teams
     out["artifacts"] = artifacts
     return out
 

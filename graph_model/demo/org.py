@@ -13,7 +13,9 @@ here, so that it reads as one story:
   and its latest revision, which picked up a change made 26-40 hours ago to the online
   features it reads, is the one failing deployment.
 
-The first domain exists at every size, so these facts hold at every size.
+The first domain exists at every size, so these facts hold at every size. Who owned
+what before the last 90 days' changes (``history``) is decided here too: with
+``past=True`` the story artifacts come with their former owners.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from datetime import datetime
 from typing import Iterator
 
 from . import names as N
+from .history import History
 from .layers import Domain, Layers
 from .versions import DAY, HOUR, Clock, DemoRandom, Ref, after, spaced
 
@@ -32,9 +35,14 @@ WEIGHTS = (0.12, 0.14, 0.15, 0.15, 0.07, 0.14, 0.11, 0.12)
 
 
 class Organisation:
-    """One generation run. Consume ``artifacts()`` once: it draws from the run's generator."""
+    """One generation run. Consume ``artifacts()`` once: it draws from the run's generator.
 
-    def __init__(self, size: int, seed: int, now: datetime) -> None:
+    ``past=True`` generates the organisation as it was ``history.HISTORY_DAYS`` ago (the
+    story artifacts with their former owners; ``people_then`` / ``teams_then``); the
+    same draws are made either way, and ``history.steps()`` leads from one to the other.
+    """
+
+    def __init__(self, size: int, seed: int, now: datetime, past: bool = False) -> None:
         if size < MIN_SIZE:
             raise ValueError(f"size must be at least {MIN_SIZE}")
         self.size, self.seed = size, seed
@@ -43,6 +51,10 @@ class Organisation:
         self.layers = Layers(self.rng, self.clock, seed)
         self.reason = f"ownergraph demo organisation (size={size}, seed={seed})"
         self._plan_people()
+        self.past = past
+        self.history = History(seed, self.people, self.teams, self.departed_owner)
+        self.people_then = self.history.people_then(self.people)
+        self.teams_then = self.history.teams_then(self.teams, self.people)
         self.n_core = min(48, max(5, round(size * 0.04)))
         rest = size - self.n_core
         self.n_domains = max(1, round(rest / DOMAIN_SIZE))
@@ -220,6 +232,7 @@ class Organisation:
         uid = lay.name(d, "features", "realtime-signals")
         names, ages = spaced(rng, rng.randint(26 * HOUR, 40 * HOUR), rng.randint(4, 6), 3 * DAY, 8 * DAY)
         owner, author = rng.sample(d.members, 2)
+        before = self.history.realtime_features(uid, owner, author, d.members)
 
         def payload(v: dict, name: str, age: int, last: bool) -> None:
             msg = (f"Widen {d.topic.slug} velocity window from 1h to 24h" if last
@@ -227,7 +240,7 @@ class Organisation:
             v["commit"] = lay.commit(d, uid, name, author if last else lay.author(d, age), msg,
                                      age + rng.randint(HOUR, 3 * HOUR))
 
-        art = lay.emit(d, "feature_set", uid, (owner, [author], d.team), names, ages,
+        art = lay.emit(d, "feature_set", uid, (before if self.past else owner, [author], d.team), names, ages,
                        [(d.raw[0], "input", DAY, None)], payload,
                        "Streaming features computed online for low-latency scoring.", ["features", "online"])
         return art, Ref(uid, names, ages, "realtime-signals")
@@ -263,7 +276,9 @@ class Organisation:
         ages.append(rng.randint(6 * HOUR, 20 * HOUR))
         names.append(f"r{len(names) + 1}")
         owner, deputy = rng.sample(d.members, 2)
+        before = self.history.deployment(uid, owner, deputy)
+        own = (before, [], d.team) if self.past else (owner, [deputy], d.team)
         inputs = [(model, "deployed_from", 30, served), (realtime, "features_from", HOUR, None)]
-        return lay.emit(d, "deployment", uid, (owner, [deputy], d.team), names, ages, inputs,
+        return lay.emit(d, "deployment", uid, own, names, ages, inputs,
                         lay.deploy_payload(d, uid, "prod", "failing"),
                         f"{model.uid} serving production traffic.", ["prod", "tier-1"], always_runbook=True)

@@ -67,11 +67,12 @@ class Neo4jStore(GraphStore):
     # 77-95 ms at every size (reads are never blocked by a write transaction here)
     bulk_chunk = 500
 
-    def __init__(self, uri: str, user: str = "neo4j", password: str = "", database: str | None = None):
+    def __init__(self, uri: str, user: str = "neo4j", password: str = "", database: str | None = None,
+                 **driver_options: Any):
         try:
             # schema-less reads of properties not yet written are normal here, not warnings
             self._driver = GraphDatabase.driver(uri, auth=(user, password) if password else None,
-                                                notifications_min_severity="OFF")
+                                                notifications_min_severity="OFF", **driver_options)
         except (ValueError, Neo4jError) as e:
             raise StoreUnavailable(f"cannot use Neo4j at {uri}: {e}") from e
         self.uri = uri

@@ -375,3 +375,76 @@ def test_a_hundred_thousand_artifacts_stream():
         total += len(c["artifacts"])
         uids.update(a["uid"] for a in c["artifacts"])
     assert abs(total - 100_000) <= 10_000 and len(uids) == total
+
+
+# -- the last 90 days -----------------------------------------------------------------
+
+
+def replay(units) -> dict:
+    """Apply units as the manifest semantics say (fields present are set), in memory."""
+    people, teams, arts = {}, {}, {}
+    for u in units:
+        m = u.manifest
+        for p in m.get("people", ()):
+            people[p["id"]] = {**people.get(p["id"], {}), **p}
+        for t in m.get("teams", ()):
+            teams[t["id"]] = {**teams.get(t["id"], {}), **t}
+        for a in m.get("artifacts", ()):
+            cur = arts.setdefault(a["uid"], {})
+            cur.update(a)
+            cur.update({k: v for k, v in a.items() if k in ("owner", "stewards")})
+    return {"people": list(people.values()), "teams": list(teams.values()),
+            "artifacts": [{k: v for k, v in a.items() if v != []} for a in arts.values()]}
+
+
+def test_the_history_leads_to_the_organisation_of_now():
+    """The organisation of 90 days ago plus its dated changes is exactly ``build_demo``."""
+    from graph_model.demo import iter_demo_units
+
+    units = list(iter_demo_units(300, 7, NOW, chunk_artifacts=70))
+    now_m = demo()
+    final = replay(units)
+    assert final["people"] == now_m["people"] and final["teams"] == now_m["teams"]
+    assert final["artifacts"] == now_m["artifacts"]
+    then = replay(units[:5])
+    assert then != {k: now_m[k] for k in ("people", "teams", "artifacts")}
+
+
+def test_the_history_is_dated_in_order_within_ninety_days():
+    from graph_model.demo import demo_history, iter_demo_units
+
+    units = list(iter_demo_units(300, 7, NOW, chunk_artifacts=70))
+    times = [u.at for u in units]
+    assert times == sorted(times)
+    assert times[0] == NOW - timedelta(days=90) and all(t == times[0] for t in times[:5])
+    steps = demo_history(300, 7, NOW)
+    assert [s.reason for _, s in steps] == [u.reason for u in units[5:]]
+    assert all(NOW - timedelta(days=90) < at < NOW for at, _ in steps)
+    kinds = [s.reason.split(":")[0] for _, s in steps]
+    assert kinds == ["handover", "team move", "handover", "departure", "new steward"]
+    assert [u.reason for u in units[:5]] == [
+        f"ownergraph demo organisation (size=300, seed=7), part {k} of 5" for k in range(1, 6)]
+
+
+@pytest.mark.parametrize("size,seed", [(50, 1), (300, 7), (2000, 6)])
+def test_the_history_changes_the_failing_deployment(size, seed):
+    """A month ago the production deployment had another owner (now in another team)
+    and no steward; the leaver who still owns the labels was active then."""
+    from graph_model.demo import iter_demo_units
+
+    units = list(iter_demo_units(size, seed, NOW, chunk_artifacts=2000))
+    f = demo_facts(size, seed, NOW)
+    month_ago = replay([u for u in units if u.at <= NOW - timedelta(days=30)])
+    now_m = build_demo(size, seed, NOW)
+    dep_then = next(a for a in month_ago["artifacts"] if a["uid"] == f.failing_deployment)
+    dep_now = next(a for a in now_m["artifacts"] if a["uid"] == f.failing_deployment)
+    assert dep_then["owner"] != dep_now["owner"] and "stewards" not in dep_then and dep_now["stewards"]
+    mover = dep_then["owner"]
+    teams_then = {t["id"]: t["members"] for t in month_ago["teams"]}
+    teams_now = {t["id"]: t["members"] for t in now_m["teams"]}
+    moved_to = [t for t in teams_now if mover in teams_now[t]]
+    assert len(moved_to) == 1 and mover in teams_then[moved_to[0]]
+    assert not any(mover in m for t, m in teams_then.items() if t != moved_to[0])
+    leaver = {p["id"]: p for p in month_ago["people"]}[f.inactive_owner]
+    assert leaver["active"] is True
+    assert sum(len(u.manifest.get("artifacts", ())) for u in units) == len(now_m["artifacts"]) + 3
