@@ -6,27 +6,23 @@ answer; the services raise ``BadParameter`` / ``NotFound`` and ``errors`` maps t
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 
 from graph_model.services import compare as compare_service
 from graph_model.services import history as history_service
 from graph_model.services import hotspots as hotspots_service
 
-from ..params import int_arg, required_arg
+from ..params import int_arg, optional_arg, required_arg
 from ..storage import get_store
 
 bp = Blueprint("api_analysis", __name__)
 
 
-def _optional(name: str) -> str | None:
-    return (request.args.get(name) or "").strip() or None
-
-
 @bp.get("/api/v1/hotspots")
 def hotspots():
     limit = int_arg("limit", 50, 1, hotspots_service.LIMIT_MAX)
-    return jsonify(hotspots_service.hotspots(get_store(), limit=limit, kind=_optional("kind"),
-                                             team=_optional("team")))
+    return jsonify(hotspots_service.hotspots(get_store(), limit=limit, kind=optional_arg("kind"),
+                                             team=optional_arg("team")))
 
 
 @bp.get("/api/v1/history")
@@ -36,4 +32,4 @@ def history():
 
 @bp.get("/api/v1/compare")
 def compare():
-    return jsonify(compare_service.compare(get_store(), required_arg("a"), _optional("b")))
+    return jsonify(compare_service.compare(get_store(), required_arg("a"), optional_arg("b")))
