@@ -10,6 +10,7 @@ from flask import Blueprint, jsonify
 
 from graph_model.services import compare as compare_service
 from graph_model.services import history as history_service
+from graph_model.services import hotspot_cache
 from graph_model.services import hotspots as hotspots_service
 
 from ..params import int_arg, optional_arg, required_arg
@@ -21,8 +22,8 @@ bp = Blueprint("api_analysis", __name__)
 @bp.get("/api/v1/hotspots")
 def hotspots():
     limit = int_arg("limit", 50, 1, hotspots_service.LIMIT_MAX)
-    return jsonify(hotspots_service.hotspots(get_store(), limit=limit, kind=optional_arg("kind"),
-                                             team=optional_arg("team")))
+    return jsonify(hotspot_cache.cached_hotspots(get_store(), limit=limit, kind=optional_arg("kind"),
+                                                 team=optional_arg("team")))
 
 
 @bp.get("/api/v1/history")

@@ -15,7 +15,7 @@ import pyvis
 from flask import Blueprint, abort, current_app, render_template, request, send_from_directory, url_for
 
 from graph_model.schema import Kind, split_version_uid
-from graph_model.services import artifacts, compare, history, hotspots as hotspot_service, overview, people, provenance
+from graph_model.services import artifacts, compare, history, hotspot_cache, overview, people, provenance
 from graph_model.services import impact as impact_service
 from graph_model.services import incident as incident_service
 
@@ -101,9 +101,9 @@ def home():
 
 @bp.get("/fragments/top-hotspots")
 def top_hotspots():
-    """The home page's hotspot table, loaded after the page (scoring reads the whole graph)."""
-    answer = hotspot_service.hotspots(get_store(), limit=int_arg("limit", 5, 1, 50))
-    return render_template("_top_hotspots.html", rows=answer["artifacts"])
+    """The home page's hotspot table, loaded after the page (a cold ranking reads the whole graph)."""
+    answer = hotspot_cache.cached_hotspots(get_store(), limit=int_arg("limit", 5, 1, 50))
+    return render_template("_top_hotspots.html", rows=answer["artifacts"], a=answer)
 
 
 @bp.get("/incident", endpoint="incident_by_query")
@@ -177,7 +177,7 @@ def hotspots():
     kind, team = optional_arg("kind"), optional_arg("team")
     limit = int_arg("limit", 50, 1, 500)
     store = get_store()
-    answer = hotspot_service.hotspots(store, limit=limit, kind=kind, team=team)
+    answer = hotspot_cache.cached_hotspots(store, limit=limit, kind=kind, team=team)
     top = answer["artifacts"][:10]
     deps = overview.dependents_of(store, [r["uid"] for r in top], per_artifact=8)
     graph = page_graphs.hotspot_graph(top, deps, artifact_url, node_cap())
