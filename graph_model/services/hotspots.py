@@ -17,6 +17,7 @@ request between writes without scoring again.
 from __future__ import annotations
 
 import gc
+import math
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -143,7 +144,7 @@ def answer(store: GraphStore, ranking: Ranking, *, limit: int = 50, kind: str | 
         "as_of": from_epoch_ms(ranking.at),
         "computed_at": from_epoch_ms(ranking.computed_at),
         "audit_seq": ranking.audit_seq,
-        "age_s": round(age_s, 1),
+        "age_s": math.ceil(age_s * 10) / 10,        # rounded up: behind never reads as 0
         "filters": {"kind": kind, "team": team, "limit": limit},
         "artifacts_total": len(ranking.scored),
         "artifacts_at_risk": len(risky),

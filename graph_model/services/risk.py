@@ -159,13 +159,17 @@ def _points_text(f: Flag) -> str:
     return "" if f.points is None else f"{f.points}"
 
 
-def table_markdown() -> str:
-    """The flag table of ``docs/flags.md`` (generated: ``python -m graph_model.services.risk``)."""
-    lines = ["| flag | meaning | in | hotspot points |", "|---|---|---|---|"]
+def markdown() -> str:
+    """The thresholds and the flag table of ``docs/flags.md`` (generated:
+    ``python -m graph_model.services.risk``; a unit test keeps the file equal to it)."""
+    lines = [f"Thresholds: `stale` after {STALE_DAYS} days without activity, `recent_change` within "
+             f"{RECENT_DAYS} days, an artifact is widely used from {WIDELY_USED} dependents, and "
+             f"`sole_owner_load` starts at {LOAD_MIN} widely used artifacts.", "",
+             "| flag | meaning | in | hotspot points |", "|---|---|---|---|"]
     for f in FLAGS.values():
         lines.append(f"| `{f.name}` | {f.meaning} | {', '.join(f.answers)} | {_points_text(f)} |")
     return "\n".join(lines)
 
 
 if __name__ == "__main__":  # pragma: no cover - prints the table for docs/flags.md
-    print(table_markdown())
+    print(markdown())
