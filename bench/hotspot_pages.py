@@ -19,6 +19,7 @@ an answer lagged behind the graph). Percentiles are nearest-rank (``bench.stats`
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import threading
 import time
@@ -63,8 +64,25 @@ def _writer(store, stop: threading.Event, every_s: float) -> int:
     return n
 
 
+def _gc_pauses() -> tuple[list[float], callable]:
+    """Durations (ms) of full (generation 2) collections while installed."""
+    pauses: list[float] = []
+    began = [0.0]
+
+    def callback(phase: str, info: dict) -> None:
+        if info.get("generation") != 2:
+            return
+        if phase == "start":
+            began[0] = time.perf_counter()
+        else:
+            pauses.append((time.perf_counter() - began[0]) * 1000)
+    return pauses, callback
+
+
 def measure(store, runs: int, cold_runs: int, writes: int) -> dict:
     app = create_app({"OWNERGRAPH_STORE_OBJECT": store, "TESTING": True})
+    pauses, callback = _gc_pauses()
+    gc.callbacks.append(callback)
     client = app.test_client()
     out: dict = {}
     for name, path in ENDPOINTS.items():
@@ -91,6 +109,8 @@ def measure(store, runs: int, cold_runs: int, writes: int) -> dict:
         t.join()
         out["api while writing"] = {"warm": summary(times), "max_age_s": max(ages),
                                     "audit_heads_served": len(seqs)}
+    gc.callbacks.remove(callback)
+    out["full gc pauses"] = summary(pauses)
     return out
 
 

@@ -179,7 +179,7 @@ def hotspots():
     store = get_store()
     answer = hotspot_cache.cached_hotspots(store, limit=limit, kind=kind, team=team)
     top = answer["artifacts"][:10]
-    deps = overview.dependents_of(store, [r["uid"] for r in top], per_artifact=8)
+    deps = hotspot_cache.cached_dependents(store, [r["uid"] for r in top], per_artifact=8)
     graph = page_graphs.hotspot_graph(top, deps, artifact_url, node_cap())
     return render_template("hotspots.html", a=answer, graph=graph, kinds=KINDS,
                            form={"kind": kind or "", "team": team or "", "limit": limit})

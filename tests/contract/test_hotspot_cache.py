@@ -182,3 +182,31 @@ def test_cached_answers_equal_fresh_ones_and_say_how_fresh(loaded):
         assert again["artifacts"] == [r for r in fresh["artifacts"] if r["kind"] == "model"]
     finally:
         hotspot_cache.forget(loaded)
+
+
+def test_derived_answers_are_remembered_with_the_ranking(cache):
+    calls = []
+
+    def work():
+        calls.append(1)
+        return len(calls)
+
+    assert cache.memo(("k",), work) == 1 and calls == [1]     # no ranking yet: not kept
+    cache.get()
+    assert cache.memo(("k",), work) == 2 and cache.memo(("k",), work) == 2 and len(calls) == 2
+    write_at = hotspots.clock_ms()
+    _describe(cache.store, "raw/clicks", "changed")
+    cache._clock.now = write_at + 61_000                      # forces the new ranking now
+    cache.get()
+    assert cache.memo(("k",), work) == 3                      # a new ranking forgets it
+
+
+def test_cached_dependents_equal_the_store_read(loaded):
+    hotspot_cache.forget(loaded)
+    try:
+        hotspot_cache.cached_hotspots(loaded)
+        uids = ["raw/clicks", "features/clicks"]
+        from graph_model.services import overview
+        assert hotspot_cache.cached_dependents(loaded, uids, 8) == overview.dependents_of(loaded, uids, 8)
+    finally:
+        hotspot_cache.forget(loaded)
