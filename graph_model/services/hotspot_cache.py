@@ -14,9 +14,9 @@ The rules, per store (one per process in the web app):
   first event after its head (the event's own time, read from the log). Within
   ``max_lag_ms`` (60 s) answer from it, saying ``age_s``, and start a recomputation in
   the background unless one is running or the last one ended less than a gap ago: the
-  gap is ``min_gap_ms`` (10 s) or the last computation's length if longer, so a stream
-  of writes keeps at most half a core busy with scoring, never one computation per
-  write or per request. Beyond ``max_lag_ms``, or with no ranking yet, wait for the
+  gap is ``min_gap_ms`` (10 s) or the last computation's length if longer (and the
+  bound leaves room), so a stream of writes keeps at most half a core busy with
+  scoring, never one computation per write or per request. Beyond ``max_lag_ms``, or with no ranking yet, wait for the
   computation (starting it if needed): every waiting request shares it.
 - While anyone has asked in the last ``idle_ms`` (10 min), a watcher polls the audit
   head every ``poll_ms`` (5 s) and starts the recomputation by the same rule, so a
@@ -29,8 +29,12 @@ The rules, per store (one per process in the web app):
   right after it finds about 10 objects at 10k), and a replaced ranking is freed by
   reference counting, so freezing leaks next to nothing.
 
-Worst case while writes stream in: an answer lags by the gap + one computation + one
-poll (about 10 + 8 + 5 s at 100k artifacts), inside the 60 s bound.
+Worst case while writes stream in: a write just missed by one computation is seen after
+that one, the gap, the next one and a poll (8 + 10 + 8 + 5 s at 100k artifacts on a quiet
+2-core machine), inside the 60 s bound. When a computation takes longer than about 22 s
+(a machine busy with other work: 32-40 s was measured at a load average of 11), some
+requests reach the bound and wait for the computation in progress instead (the largest
+wait measured there: 4.5 s, at a write per second for 90 s).
 """
 
 from __future__ import annotations
@@ -138,7 +142,11 @@ class HotspotCache:
 
     def _start_if_due_locked(self, now: int) -> None:
         """Start a background computation unless one runs or the gap has not passed."""
-        gap = max(self.min_gap_ms, self._last_length)
+        # at most half a core on scoring (gap >= the last computation's length), unless that
+        # would break the bound: a write just missed by one computation is seen after that
+        # one, the gap, the next one and a poll
+        room = self.max_lag_ms - 2 * self._last_length - (self.poll_ms or 0)
+        gap = max(self.min_gap_ms, min(self._last_length, room))
         if self._flight is None and (self._last_end is None or now - self._last_end >= gap):
             self._start_locked()
 
