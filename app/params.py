@@ -25,6 +25,11 @@ def int_arg(name: str, default: int | None, low: int | None = None, high: int | 
     return value
 
 
+def optional_arg(name: str) -> str | None:
+    """A text parameter, stripped; absent or blank is None."""
+    return (request.args.get(name) or "").strip() or None
+
+
 def required_arg(name: str) -> str:
     value = (request.args.get(name) or "").strip()
     if not value:

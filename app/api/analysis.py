@@ -11,7 +11,7 @@ from flask import Blueprint
 
 from graph_model.services import compare as compare_service
 from graph_model.services import history as history_service
-from graph_model.services import hotspots as hotspots_service
+from graph_model.services import hotspot_cache
 
 from . import answers
 from .models import CompareQuery, HistoryQuery, HotspotsQuery, Problems
@@ -25,8 +25,8 @@ bp = Blueprint("api_analysis", __name__)
 @operation("Risk hotspots: artifacts ranked by impact x risk, each explained; people by bus factor",
            answer=answers.HotspotsAnswer, query=HotspotsQuery, responses={404: "unknown team"})
 def hotspots(args: HotspotsQuery):
-    return hotspots_service.hotspots(get_store(), limit=args.limit,
-                                     kind=args.kind.value if args.kind else None, team=args.team)
+    return hotspot_cache.cached_hotspots(get_store(), limit=args.limit,
+                                         kind=args.kind.value if args.kind else None, team=args.team)
 
 
 @bp.get("/api/v1/history")

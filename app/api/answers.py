@@ -332,6 +332,9 @@ class HotspotsAnswer(Answer):
     """Artifacts ranked by impact x risk with their components and reasons; people by bus factor."""
 
     as_of: str
+    computed_at: str
+    audit_seq: int
+    age_s: float
     filters: HotspotFilters
     artifacts_total: int
     artifacts_at_risk: int

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
 
-def _who(p: dict | None) -> str:
-    if not p:
-        return "(none)"
-    text = f"{p.get('name') or p['id']} <{p['id']}>"
-    return text + ("  [inactive]" if p.get("active") is False else "")
+from graph_model.services.person_view import who
+
+_who = partial(who, contact="id")
 
 
 def artifact_card(card: dict) -> str:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
 
-def _who(p: dict | None) -> str:
-    if not p:
-        return "(none)"
-    text = p.get("name") or p["id"]
-    if p.get("email"):
-        text += f" <{p['email']}>"
-    return text + ("  [inactive]" if not p.get("active", True) else "")
+from graph_model.services.person_view import who
+
+_who = partial(who, contact="email")
 
 
 def incident(a: dict) -> str:

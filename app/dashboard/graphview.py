@@ -9,9 +9,12 @@ group (kind and distance), and the page says so and lists everything in a table.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Callable
 
 from graph_model.schema import split_version_uid
+from graph_model.services import risk
+from graph_model.services.person_view import who
 
 DEFAULT_CAP = 300
 
@@ -25,19 +28,12 @@ FAILING = {"background": "#d7263d", "border": "#7a0010"}
 
 
 def risk_level(flags: list[str]) -> str:
-    """Ownership risk for the border: nobody (active) owns it > no deputy > fine."""
-    if "no_primary_owner" in flags or "owner_inactive" in flags or "orphaned" in flags:
-        return "high"
-    if "no_steward" in flags or "single_owner" in flags:
-        return "medium"
-    return "none"
+    """Ownership risk for the border: nobody (active) owns it > no deputy > fine (the
+    flags' severities, see ``risk.FLAGS``)."""
+    return risk.severity(flags)
 
 
-def _who(p: dict | None) -> str:
-    if not p:
-        return "none"
-    text = p.get("name") or p["id"]
-    return text + (" (inactive)" if p.get("active") is False else "")
+_who = partial(who, inactive=" (inactive)", none="none")
 
 
 def artifact_tooltip(item: dict) -> list[str]:

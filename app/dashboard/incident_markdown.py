@@ -8,6 +8,9 @@ control characters in names are escaped so a name cannot restyle or link the mes
 from __future__ import annotations
 
 import re
+from functools import partial
+
+from graph_model.services.person_view import who
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
 
@@ -17,11 +20,7 @@ def md(text: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
 
 
-def _who(p: dict) -> str:
-    text = md(p.get("name") or p["id"])
-    if p.get("email"):
-        text += f" ({md(p['email'])})"
-    return text
+_who = partial(who, contact="email", brackets="()", inactive="", escape=md)
 
 
 def incident_markdown(a: dict, page_url: str | None = None) -> str:

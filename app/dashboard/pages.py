@@ -15,13 +15,13 @@ import pyvis
 from flask import Blueprint, abort, current_app, render_template, request, send_from_directory, url_for
 
 from graph_model.schema import Kind, split_version_uid
-from graph_model.services import artifacts, compare, history, hotspots as hotspot_service, overview, people, provenance
+from graph_model.services import artifacts, compare, history, hotspot_cache, overview, people, provenance
 from graph_model.services import impact as impact_service
 from graph_model.services import incident as incident_service
 
 from . import graphview, page_graphs
 from .incident_markdown import incident_markdown
-from ..params import int_arg, parse_instant, required_arg
+from ..params import int_arg, optional_arg, parse_instant, required_arg
 from ..storage import get_store
 
 bp = Blueprint("dashboard", __name__)
@@ -63,10 +63,6 @@ def _query_uid(uid: str | None) -> str:
     return uid if uid is not None else required_arg("uid")
 
 
-def _text_arg(name: str) -> str | None:
-    return (request.args.get(name) or "").strip() or None
-
-
 @bp.app_template_filter("http_url")
 def http_url(value: object) -> str:
     """Only http(s) links become hrefs; anything else (javascript:, data:) becomes '#'."""
@@ -105,9 +101,9 @@ def home():
 
 @bp.get("/fragments/top-hotspots")
 def top_hotspots():
-    """The home page's hotspot table, loaded after the page (scoring reads the whole graph)."""
-    answer = hotspot_service.hotspots(get_store(), limit=int_arg("limit", 5, 1, 50))
-    return render_template("_top_hotspots.html", rows=answer["artifacts"])
+    """The home page's hotspot table, loaded after the page (a cold ranking reads the whole graph)."""
+    answer = hotspot_cache.cached_hotspots(get_store(), limit=int_arg("limit", 5, 1, 50))
+    return render_template("_top_hotspots.html", rows=answer["artifacts"], a=answer)
 
 
 @bp.get("/incident", endpoint="incident_by_query")
@@ -115,16 +111,16 @@ def top_hotspots():
 def incident(uid: str | None = None):
     uid = _query_uid(uid)
     store = get_store()
-    as_of_text = _text_arg("as_of")
+    as_of_text = optional_arg("as_of")
     answer = incident_service.incident(
-        store, uid, version=_text_arg("version"), depth=int_arg("depth", None, 1, incident_service.MAX_DEPTH),
+        store, uid, version=optional_arg("version"), depth=int_arg("depth", None, 1, incident_service.MAX_DEPTH),
         as_of=parse_instant("as_of", as_of_text))
     graph = graphview.lineage_graph(answer["artifact"], answer["upstream"], answer["edges"], upstream=True,
                                     url_for_uid=artifact_url, cap=node_cap(), centre_failing=True)
     versions = [v["version"] for v in artifacts.show(store, uid)["versions"]]
     not_paged = _not_paged(answer)
     return render_template("incident.html", a=answer, graph=graph, versions=versions, uid=uid,
-                           form={"as_of": as_of_text or "", "version": _text_arg("version") or "",
+                           form={"as_of": as_of_text or "", "version": optional_arg("version") or "",
                                  "depth": request.args.get("depth") or ""},
                            not_paged=not_paged, markdown=incident_markdown(answer, request.url),
                            max_depth=incident_service.MAX_DEPTH)
@@ -147,7 +143,7 @@ def artifact(uid: str | None = None):
     uid = _query_uid(uid)
     store = get_store()
     card = artifacts.show(store, uid)
-    chosen = _text_arg("version") or (split_version_uid(card["latest_version"])[1] if card["latest_version"] else None)
+    chosen = optional_arg("version") or (split_version_uid(card["latest_version"])[1] if card["latest_version"] else None)
     detail = provenance.version(store, uid, chosen) if chosen else None
     past = history.history(store, uid)
     diff = compare.compare(store, detail["uid"], detail["previous"]) if detail and detail["previous"] else None
@@ -163,7 +159,7 @@ def artifact(uid: str | None = None):
 @bp.get("/impact/<path:uid>")
 def impact(uid: str | None = None):
     uid = _query_uid(uid)
-    answer = impact_service.impact(get_store(), uid, version=_text_arg("version"),
+    answer = impact_service.impact(get_store(), uid, version=optional_arg("version"),
                                    depth=int_arg("depth", None, 1, incident_service.MAX_DEPTH))
     card = artifacts.show(get_store(), uid)
     items = [i for g in answer["groups"] for i in g["artifacts"]]
@@ -172,18 +168,18 @@ def impact(uid: str | None = None):
     graph = graphview.lineage_graph(centre, items, answer["edges"], upstream=False, url_for_uid=artifact_url,
                                     cap=node_cap())
     return render_template("impact.html", a=answer, card=card, graph=graph, uid=uid,
-                           form={"version": _text_arg("version") or "", "depth": request.args.get("depth") or ""},
+                           form={"version": optional_arg("version") or "", "depth": request.args.get("depth") or ""},
                            max_depth=incident_service.MAX_DEPTH)
 
 
 @bp.get("/hotspots")
 def hotspots():
-    kind, team = _text_arg("kind"), _text_arg("team")
+    kind, team = optional_arg("kind"), optional_arg("team")
     limit = int_arg("limit", 50, 1, 500)
     store = get_store()
-    answer = hotspot_service.hotspots(store, limit=limit, kind=kind, team=team)
+    answer = hotspot_cache.cached_hotspots(store, limit=limit, kind=kind, team=team)
     top = answer["artifacts"][:10]
-    deps = overview.dependents_of(store, [r["uid"] for r in top], per_artifact=8)
+    deps = hotspot_cache.cached_dependents(store, [r["uid"] for r in top], per_artifact=8)
     graph = page_graphs.hotspot_graph(top, deps, artifact_url, node_cap())
     return render_template("hotspots.html", a=answer, graph=graph, kinds=KINDS,
                            form={"kind": kind or "", "team": team or "", "limit": limit})

@@ -6,19 +6,17 @@ so both stay one implementation.
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from ..errors import BadParameter, NotFound
 from ..schema import from_epoch_ms
 from ..store.base import GraphStore
-from .person_view import escalation_people, load_people, person_view
+from . import stored_json
+from .person_view import escalation_people, load_people, person_view, split_owners
 
 SEARCH_LIMIT_MAX = 200
 
 
-def _json(text: str | None) -> Any:
-    return json.loads(text) if text else {}
+def _dated(row: dict) -> dict:
+    return person_view(row) | {"since": from_epoch_ms(row.get("since"))}
 
 
 def show(store: GraphStore, uid: str) -> dict:
@@ -31,9 +29,7 @@ def show(store: GraphStore, uid: str) -> dict:
     if not rows:
         raise NotFound(f"unknown artifact {uid!r}")
     a = rows[0]
-    owners = [o for o in a["owners"] if o.get("id")]
-    primary = next((o for o in owners if o["role"] == "primary"), None)
-    stewards = sorted((o for o in owners if o["role"] == "steward"), key=lambda o: o["id"])
+    owner, stewards = split_owners(a["owners"], view=_dated)
     team_row = next((t for t in a["teams"] if t.get("id")), None)
     team = None
     if team_row:
@@ -50,9 +46,8 @@ def show(store: GraphStore, uid: str) -> dict:
     latest = versions[0]["uid"] if versions else None
     return {
         "uid": a["uid"], "kind": a["kind"], "namespace": a["namespace"], "name": a["name"],
-        "description": a["description"], "tags": a["tags"] or [], "links": _json(a["links"]),
-        "owner": person_view(primary) | {"since": from_epoch_ms(primary.get("since"))} if primary else None,
-        "stewards": [person_view(s) | {"since": from_epoch_ms(s.get("since"))} for s in stewards],
+        "description": a["description"], "tags": a["tags"] or [], "links": stored_json.load_map(a["links"]),
+        "owner": owner, "stewards": stewards,
         "team": team,
         "versions": versions,
         "latest_version": latest,

@@ -8,12 +8,12 @@ upstream version swapped under a model is often the whole story of an incident.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..errors import BadParameter, NotFound
 from ..schema import split_version_uid, version_ref_problem
 from ..store.base import GraphStore
+from . import stored_json
 from .history import version_rows
 
 MAP_FIELDS = ("hyperparameters", "metrics", "deployment")
@@ -35,7 +35,7 @@ def _load(store: GraphStore, uids: list[str]) -> dict[str, dict]:
         v = folded[r["uid"]]
         v["artifact"] = r["artifact"]
         for f in MAP_FIELDS:
-            v[f] = json.loads(r[f]) if r[f] else {}
+            v[f] = stored_json.load_map(r[f])
     return folded
 
 

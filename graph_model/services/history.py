@@ -7,12 +7,10 @@ is an audit event, so the past is read, not reconstructed. "Who owned X at time 
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from ..errors import NotFound
 from ..schema import from_epoch_ms
 from ..store.base import GraphStore
+from . import stored_json
 
 
 def _header(store: GraphStore, uid: str) -> dict:
@@ -63,10 +61,7 @@ def _ownership(rows: list[dict]) -> list[dict]:
 
 
 def _event(r: dict) -> dict:
-    try:
-        changes: Any = json.loads(r["changes"]) if r["changes"] else {}
-    except ValueError:
-        changes = r["changes"]
+    changes = stored_json.load(r["changes"])
     return {"seq": r["seq"], "at": from_epoch_ms(r["at"]), "actor": r["actor"], "action": r["action"],
             "target": r["target"], "target_kind": r["target_kind"], "reason": r["reason"],
             "changes": changes}

@@ -4,37 +4,35 @@ Why a score: a catalogue of 100k artifacts has thousands of small gaps (a missin
 description, a deputy nobody named); what matters is the gap under something many
 models and deployments depend on. So each artifact's *impact* (how much depends on
 it, see ``dependency_reach``) is multiplied by its *risk* (ownership, staleness and
-metadata gaps, in points). The formula and the points are documented in
-``docs/hotspots.md``; every row carries its components and a sentence saying why.
+metadata gaps, in points). The formula is documented in ``docs/hotspots.md``; the risk
+flags, their points and thresholds are ``risk.FLAGS`` (``docs/flags.md``); every row
+carries its components and a sentence saying why.
+
+Scoring is split from answering: ``rank`` scores the whole catalogue once (seconds at
+100k artifacts) into a ``Ranking``, and ``answer`` cuts one request's rows out of it
+(milliseconds), so ``hotspot_cache`` can keep a ranking per audit head and answer every
+request between writes without scoring again.
 """
 
 from __future__ import annotations
 
 import gc
+import math
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from ..clock import DAY_MS, now_ms as clock_ms
 from ..errors import BadParameter, NotFound
 from ..schema import Kind, from_epoch_ms
 from ..store.base import GraphStore
 from . import dependency_reach as dr
+from . import risk
 from .hotspot_snapshot import ArtifactFacts, Snapshot, load_snapshot
-from .write_path import now_ms as current_ms
 
 LIMIT_MAX = 500
-DAY_MS = 24 * 3600 * 1000
-STALE_DAYS = 30
-WIDELY_USED = 5          # an artifact with at least this many dependents is widely used
-LOAD_MIN = 3             # sole ownership of this many widely used artifacts is a risk
-LOAD_POINTS_EACH, LOAD_POINTS_MAX = 0.1, 1.0
 PEOPLE_ARTIFACTS_SHOWN = 100
-RISK_POINTS = {
-    "no_primary_owner": 2.0, "owner_inactive": 1.5, "no_steward": 0.5,
-    "no_versions": 0.5, "stale": 0.5, "no_lineage": 0.5,
-    "no_team": 0.5, "no_description": 0.25, "no_runbook": 0.25,
-}
-_RUNBOOK_KINDS = ("model", "deployment")
+VIEWS_KEPT = 64          # (kind, team) selections a ranking remembers
 
 
 @dataclass
@@ -72,9 +70,93 @@ def _gc_paused():
                 gc.enable()
 
 
+@dataclass
+class Ranking:
+    """Every artifact scored at one instant, highest score first: what a cache keeps.
+
+    ``audit_seq``/``audit_hash`` name the audit head read *before* the graph was, so the
+    ranking reflects at least every change up to that event (a write that lands during
+    the read makes the head move on, and the ranking is then known to be behind).
+    """
+
+    scored: list[_Scored]            # every artifact, by (-score, uid)
+    people: dict[str, dict]
+    teams: frozenset[str]            # teams accountable for some artifact
+    at: int                          # the instant staleness was measured from
+    computed_at: int                 # when the graph was read (epoch ms)
+    audit_seq: int
+    audit_hash: str
+    _views: dict = field(default_factory=dict, repr=False)
+
+    def view(self, kind: str | None, team: str | None) -> tuple[list[_Scored], list[dict]]:
+        """Risky artifacts (score > 0, in rank order) and people rows for one selection,
+        remembered: the second request for the same filters costs nothing."""
+        key = (kind, team)
+        got = self._views.get(key)
+        if got is None:
+            selected = [s for s in self.scored
+                        if (kind is None or s.facts.kind == kind) and (team is None or team in s.facts.teams)]
+            got = ([s for s in selected if s.score > 0], _people_rows(selected, self.people))
+            if len(self._views) >= VIEWS_KEPT:
+                self._views.clear()
+            self._views[key] = got
+        return got
+
+
+def check_filters(limit: int, kind: str | None) -> None:
+    """BadParameter unless ``limit`` is 1..LIMIT_MAX and ``kind`` a known kind (or None)."""
+    if not 1 <= limit <= LIMIT_MAX:
+        raise BadParameter("limit", f"must be between 1 and {LIMIT_MAX}, got {limit}")
+    if kind is not None and kind not in {k.value for k in Kind}:
+        raise BadParameter("kind", f"{kind!r} is not one of {', '.join(k.value for k in Kind)}")
+
+
+def rank(store: GraphStore, now_ms: int | None = None) -> Ranking:
+    """Read the whole catalogue and score every artifact (the expensive part).
+
+    Args:
+        now_ms: the instant staleness is measured from (default: now).
+    """
+    head = store.read("audit_head")[0]
+    computed_at = clock_ms()
+    at = computed_at if now_ms is None else now_ms
+    with _gc_paused():
+        snap = load_snapshot(store)
+        scored = score_all(snap, at)
+        ordered = sorted(scored.values(), key=lambda s: (-s.score, s.facts.uid))
+    teams = frozenset(t for a in snap.artifacts.values() for t in a.teams)
+    return Ranking(ordered, snap.people, teams, at, computed_at, int(head["seq"] or 0), head["hash"] or "")
+
+
+def answer(store: GraphStore, ranking: Ranking, *, limit: int = 50, kind: str | None = None,
+           team: str | None = None, age_s: float = 0.0) -> dict:
+    """One request's answer cut out of ``ranking`` (see ``hotspots`` for the shape).
+
+    Args:
+        age_s: how far the ranking may lag behind the graph, in seconds (0 when no write
+            happened since it was computed); the cache knows, and the answer says so.
+    """
+    check_filters(limit, kind)
+    if team is not None and team not in ranking.teams and not store.read("teams_by_ids", ids=[team]):
+        raise NotFound(f"unknown team {team!r}")
+    risky, people_rows = ranking.view(kind, team)
+    return {
+        "as_of": from_epoch_ms(ranking.at),
+        "computed_at": from_epoch_ms(ranking.computed_at),
+        "audit_seq": ranking.audit_seq,
+        "age_s": math.ceil(age_s * 10) / 10,        # rounded up: behind never reads as 0
+        "filters": {"kind": kind, "team": team, "limit": limit},
+        "artifacts_total": len(ranking.scored),
+        "artifacts_at_risk": len(risky),
+        "artifacts": [_artifact_row(s, ranking.people, ranking.at) for s in risky[:limit]],
+        "people": people_rows[:limit],
+    }
+
+
 def hotspots(store: GraphStore, *, limit: int = 50, kind: str | None = None,
              team: str | None = None, now_ms: int | None = None) -> dict:
-    """Rank artifacts by impact x risk, and people by what their departure would orphan.
+    """Rank artifacts by impact x risk, and people by what their departure would orphan,
+    computed now (the web answers through ``hotspot_cache`` instead).
 
     Args:
         limit: at most this many rows in each list (1 to 500).
@@ -83,41 +165,22 @@ def hotspots(store: GraphStore, *, limit: int = 50, kind: str | None = None,
         now_ms: the instant staleness is measured from (default: now).
 
     Returns:
-        ``{"as_of", "filters", "artifacts_total", "artifacts_at_risk", "artifacts": [row],
-        "people": [row]}``; an artifact row is ``{"uid", "kind", "score", "owner",
-        "stewards", "team", "last_activity", "components", "explanation"}``, a person
-        row ``{"person", "name", "count", "downstream", "reach_weight", "artifacts",
-        "explanation"}``. Artifacts with no risk at all score 0 and are left out.
+        ``{"as_of", "computed_at", "audit_seq", "age_s", "filters", "artifacts_total",
+        "artifacts_at_risk", "artifacts": [row], "people": [row]}``: ``as_of`` is the
+        instant staleness was measured from, ``computed_at`` when the graph was read,
+        ``audit_seq`` the audit event the ranking reflects (at least), ``age_s`` how
+        many seconds the graph may have moved on since (0: no write since). An artifact
+        row is ``{"uid", "kind", "score", "owner", "stewards", "team", "last_activity",
+        "components", "explanation"}``, a person row ``{"person", "name", "count",
+        "downstream", "reach_weight", "artifacts", "explanation"}``. Artifacts with no
+        risk at all score 0 and are left out.
 
     Raises:
         BadParameter: limit out of range or an unknown kind.
         NotFound: an unknown team.
     """
-    if not 1 <= limit <= LIMIT_MAX:
-        raise BadParameter("limit", f"must be between 1 and {LIMIT_MAX}, got {limit}")
-    if kind is not None and kind not in {k.value for k in Kind}:
-        raise BadParameter("kind", f"{kind!r} is not one of {', '.join(k.value for k in Kind)}")
-    now = current_ms() if now_ms is None else now_ms
-    with _gc_paused():
-        snap = load_snapshot(store)
-        if team is not None and not any(team in a.teams for a in snap.artifacts.values()) \
-                and not store.read("teams_by_ids", ids=[team]):
-            raise NotFound(f"unknown team {team!r}")
-        scored = score_all(snap, now)
-
-        def wanted(s: _Scored) -> bool:
-            return (kind is None or s.facts.kind == kind) and (team is None or team in s.facts.teams)
-
-        selected = [s for s in scored.values() if wanted(s)]
-        risky = sorted((s for s in selected if s.score > 0), key=lambda s: (-s.score, s.facts.uid))
-        return {
-            "as_of": from_epoch_ms(now),
-            "filters": {"kind": kind, "team": team, "limit": limit},
-            "artifacts_total": len(snap.artifacts),
-            "artifacts_at_risk": len(risky),
-            "artifacts": [_artifact_row(s, snap.people, now) for s in risky[:limit]],
-            "people": _people_rows(selected, snap.people)[:limit],
-        }
+    check_filters(limit, kind)
+    return answer(store, rank(store, now_ms), limit=limit, kind=kind, team=team)
 
 
 def score_all(snap: Snapshot, now: int) -> dict[str, _Scored]:
@@ -129,18 +192,19 @@ def score_all(snap: Snapshot, now: int) -> dict[str, _Scored]:
     sole = {uid: _sole_owner(a, snap.people) for uid, a in snap.artifacts.items()}
     load: dict[str, int] = {}
     for uid, person in sole.items():
-        if person and reach[uid].total >= WIDELY_USED:
+        if person and reach[uid].total >= risk.WIDELY_USED:
             load[person] = load.get(person, 0) + 1
     out = {}
     for uid, a in snap.artifacts.items():
         r, c = reach[uid], cent.get(uid, 0.0)
         impact = r.weight * dr.centrality_factor(c)
-        risk = _risk(a, snap.people, now)
+        points = _risk(a, snap.people, now)
         person = sole[uid]
         n = load.get(person, 0) if person else 0
-        if n >= LOAD_MIN:
-            risk["sole_owner_load"] = round(min(LOAD_POINTS_MAX, LOAD_POINTS_EACH * n), 3)
-        out[uid] = _Scored(a, r, c, impact, risk, person, n, round(impact * sum(risk.values()), 3))
+        extra = risk.load_points(n)
+        if extra is not None:
+            points["sole_owner_load"] = extra
+        out[uid] = _Scored(a, r, c, impact, points, person, n, round(impact * sum(points.values()), 3))
     return out
 
 
@@ -154,23 +218,14 @@ def _sole_owner(a: ArtifactFacts, people: dict[str, dict]) -> str | None:
     return next(iter(active)) if len(active) == 1 else None
 
 
-def _stale(a: ArtifactFacts, now: int) -> bool:
-    return a.last_activity is None or now - a.last_activity > STALE_DAYS * DAY_MS
-
-
 def _risk(a: ArtifactFacts, people: dict[str, dict], now: int) -> dict[str, float]:
-    """The risk points that apply to ``a`` (see RISK_POINTS and docs/hotspots.md)."""
-    keys = []
-    if not a.primary:
-        keys.append("no_primary_owner")
-    elif not any(_active(p, people) for p in a.primary):
-        keys.append("owner_inactive")
-    if not any(_active(p, people) for p in a.stewards):
-        keys.append("no_steward")
+    """The risk points that apply to ``a``, by the rules and points of ``risk.FLAGS``."""
+    keys = risk.ownership_flags([_active(p, people) for p in a.primary],
+                                [_active(p, people) for p in a.stewards])
     if a.versions == 0:
         keys.append("no_versions")
     else:
-        if _stale(a, now):
+        if risk.is_stale(a.last_activity, now):
             keys.append("stale")
         if a.kind != Kind.dataset.value and not a.has_upstream:
             keys.append("no_lineage")
@@ -178,9 +233,9 @@ def _risk(a: ArtifactFacts, people: dict[str, dict], now: int) -> dict[str, floa
         keys.append("no_team")
     if not a.has_description:
         keys.append("no_description")
-    if a.kind in _RUNBOOK_KINDS and not a.has_runbook:
+    if a.kind in risk.RUNBOOK_KINDS and not a.has_runbook:
         keys.append("no_runbook")
-    return {k: RISK_POINTS[k] for k in keys}
+    return {k: risk.points(k) for k in keys}
 
 
 def _reasons(s: _Scored, people: dict[str, dict], now: int) -> list[str]:

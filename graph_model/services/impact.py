@@ -5,10 +5,9 @@ an old version may still feed a deployed model."""
 from __future__ import annotations
 
 from ..store.base import GraphStore
-from . import lineage_walk, ownership
+from ..clock import now_ms
+from . import lineage_walk, ownership, resolve
 from .person_view import load_people
-from .incident import check_depth, require_artifact, resolve_version
-from .write_path import now_ms
 
 KIND_ORDER = ["deployment", "model", "evaluation", "metric", "feature_set", "pipeline", "dataset", "other"]
 
@@ -25,13 +24,9 @@ def impact(store: GraphStore, uid: str, *, version: str | None = None, depth: in
     Raises:
         NotFound: unknown artifact or version. BadParameter: depth out of range.
     """
-    depth = check_depth(depth)
+    depth = lineage_walk.check_depth(depth)
     at = now_ms()
-    if version is not None:
-        starts = [resolve_version(store, uid, version, at)["uid"]]
-    else:
-        require_artifact(store, uid)
-        starts = [r["uid"] for r in store.read("artifact_version_uids", uid=uid)]
+    starts = resolve.versions(store, uid, version, at)
     walk = lineage_walk.walk(store, starts, lineage_walk.DOWNSTREAM, depth, max_versions)
     reached = walk.artifacts()
     reached.pop(uid, None)

@@ -8,39 +8,14 @@ team and last change as they were at the incident time.
 
 from __future__ import annotations
 
-from ..errors import BadParameter, NotFound
-from ..schema import from_epoch_ms, version_uid
+from ..clock import now_ms
+from ..schema import from_epoch_ms
 from ..store.base import GraphStore
-from . import lineage_walk, ownership, paging
+from . import lineage_walk, ownership, paging, resolve
 from .person_view import load_people
-from .write_path import now_ms
 
-DEFAULT_DEPTH = 10
-MAX_DEPTH = 50
-
-
-def check_depth(depth: int | None, default: int = DEFAULT_DEPTH) -> int:
-    if depth is None:
-        return default
-    if not isinstance(depth, int) or not 1 <= depth <= MAX_DEPTH:
-        raise BadParameter("depth", f"must be an integer from 1 to {MAX_DEPTH}, got {depth!r}")
-    return depth
-
-
-def require_artifact(store: GraphStore, uid: str) -> None:
-    if not store.read("artifact_summaries", uids=[uid]):
-        raise NotFound(f"unknown artifact {uid!r}")
-
-
-def resolve_version(store: GraphStore, uid: str, version: str | None, at: int) -> dict:
-    """The version to start from; NotFound names what is missing."""
-    require_artifact(store, uid)
-    rows = store.read("version_as_of", uid=uid, version=version, at=at)
-    if not rows:
-        if version is not None:
-            raise NotFound(f"unknown version {version_uid(uid, version)!r}")
-        raise NotFound(f"artifact {uid!r} has no version created at or before {from_epoch_ms(at)}")
-    return rows[0]
+MAX_DEPTH = lineage_walk.MAX_DEPTH   # the pages' depth field is bounded by it
+DEFAULT_DEPTH = lineage_walk.DEFAULT_DEPTH
 
 
 def incident(store: GraphStore, uid: str, *, version: str | None = None, depth: int | None = None,
@@ -57,9 +32,9 @@ def incident(store: GraphStore, uid: str, *, version: str | None = None, depth: 
     Raises:
         NotFound: unknown artifact or version. BadParameter: depth out of range.
     """
-    depth = check_depth(depth)
+    depth = lineage_walk.check_depth(depth)
     at = now_ms() if as_of is None else as_of
-    start = resolve_version(store, uid, version, at)
+    start = resolve.version(store, uid, version, at)
     walk = lineage_walk.walk(store, [start["uid"]], lineage_walk.UPSTREAM, depth, max_versions)
     reached = walk.artifacts()
     reached.pop(uid, None)  # earlier versions of the failing artifact itself are not "upstream"

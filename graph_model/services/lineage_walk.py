@@ -11,11 +11,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..errors import BadParameter
 from ..store.base import GraphStore, batched
 
 UPSTREAM = "upstream_hop"
 DOWNSTREAM = "downstream_hop"
 DEFAULT_MAX_VERSIONS = 20_000
+DEFAULT_DEPTH = 10
+MAX_DEPTH = 50
+
+
+def check_depth(depth: int | None, default: int = DEFAULT_DEPTH) -> int:
+    """The walk depth asked for (``default`` when None); BadParameter unless 1..MAX_DEPTH."""
+    if depth is None:
+        return default
+    if not isinstance(depth, int) or not 1 <= depth <= MAX_DEPTH:
+        raise BadParameter("depth", f"must be an integer from 1 to {MAX_DEPTH}, got {depth!r}")
+    return depth
 
 
 @dataclass

@@ -7,13 +7,11 @@ answer is capped so the home page stays fast on a large graph.
 
 from __future__ import annotations
 
-import json
-
+from ..clock import DAY_MS, now_ms
 from ..errors import BadParameter
 from ..schema import Kind, from_epoch_ms
 from ..store.base import GraphStore
-from .ownership import DAY_MS
-from .write_path import now_ms
+from . import stored_json
 
 FAILING_STATUS_TEXT = '"status":"fail'   # canonical JSON of {"status": "failing"|"failed"...}
 FAILED_RUN_PREFIX = "fail"
@@ -41,7 +39,7 @@ def failing_now(store: GraphStore, limit: int = 20) -> list[dict]:
     _check_limit(limit)
     out: dict[str, dict] = {}
     for r in store.read("failing_deployments", status_text=FAILING_STATUS_TEXT, limit=limit):
-        status = (json.loads(r["deployment"]) if r.get("deployment") else {}).get("status")
+        status = stored_json.load_map(r.get("deployment")).get("status")
         out[r["uid"]] = {"uid": r["uid"], "kind": r["kind"], "version": r["version"],
                          "created_at": from_epoch_ms(r["created_at"]), "_t": r["created_at"] or 0,
                          "why": f"deployment status {status}", "log_uri": None}

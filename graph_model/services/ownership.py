@@ -7,16 +7,13 @@ marked, and the flags a responder acts on.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
+from ..clock import DAY_MS
 from ..schema import from_epoch_ms
 from ..store.base import GraphStore, batched
-from .person_view import escalation_people, person_view
-
-DAY_MS = 86_400_000
-RECENT_MS = 7 * DAY_MS
-STALE_MS = 30 * DAY_MS
+from . import risk, stored_json
+from .person_view import escalation_people, split_owners
 
 
 @dataclass
@@ -44,14 +41,12 @@ def load_owned(store: GraphStore, uids: list[str], at: int) -> dict[str, Owned]:
     out: dict[str, Owned] = {}
     for chunk in batched(sorted(set(uids))):
         for r in store.read("owners_as_of", uids=chunk, at=at):
-            owners = [o for o in r["owners"] if o.get("id")]
-            primary = next((person_view(o) for o in owners if o["role"] == "primary"), None)
-            stewards = sorted((person_view(o) for o in owners if o["role"] == "steward"), key=lambda p: p["id"])
+            primary, stewards = split_owners(r["owners"])
             team_row = next((t for t in r["teams"] if t.get("id")), None)
             team = ({"id": team_row["id"], "name": team_row["name"],
                      "escalation": list(team_row.get("escalation") or [])} if team_row else None)
             out[r["uid"]] = Owned(r["uid"], r["kind"], r.get("description"),
-                                  json.loads(r["links"]) if r.get("links") else {}, primary, stewards, team)
+                                  stored_json.load_map(r.get("links")), primary, stewards, team)
     return out
 
 
@@ -89,22 +84,23 @@ def change_time(row: dict | None) -> int | None:
     return max(times) if times else None
 
 
+def last_activity(change: dict | None) -> int | None:
+    """The newest version creation or run start/end of a ``load_last_changes`` row."""
+    times = [t for t in ((change or {}).get("last_version_at"), (change or {}).get("last_run_at"))
+             if t is not None]
+    return max(times) if times else None
+
+
 def flags(owned: Owned | None, change: dict | None, at: int, recent: bool) -> list[str]:
-    """Risk flags of one artifact at ``at`` (see README: incident flags).
+    """Risk flags of one artifact at ``at``, by the rules of ``risk`` (docs/flags.md).
 
     Args:
         recent: whether a version on the lineage path in question (or its commit) is
-            within the 7 days before ``at``; the caller knows the path.
+            within the days before ``at`` that count as recent; the caller knows the path.
     """
-    out = []
-    if owned is None or owned.owner is None:
-        out.append("no_primary_owner")
-    elif not owned.owner["active"]:
-        out.append("owner_inactive")
-    if owned is None or not owned.stewards:
-        out.append("no_steward")
-    activity = [t for t in ((change or {}).get("last_version_at"), (change or {}).get("last_run_at")) if t]
-    if not activity or max(activity) < at - STALE_MS:
+    out = risk.ownership_flags([owned.owner["active"]] if owned and owned.owner else [],
+                               [s["active"] for s in owned.stewards] if owned else [])
+    if risk.is_stale(last_activity(change), at):
         out.append("stale")
     if recent:
         out.append("recent_change")
@@ -121,9 +117,9 @@ def load_version_changes(store: GraphStore, vuids: list[str]) -> dict[str, dict]
 
 
 def newest_recent(rows: list[dict], at: int) -> dict | None:
-    """The most recent of ``rows`` (version changes) inside the 7 days before ``at``."""
+    """The most recent of ``rows`` (version changes) inside the recent days before ``at``."""
     inside = [(change_time(r), r) for r in rows]
-    inside = [(t, r) for t, r in inside if t is not None and at - RECENT_MS <= t <= at]
+    inside = [(t, r) for t, r in inside if risk.is_recent(t, at)]
     if not inside:
         return None
     t, r = max(inside, key=lambda tr: tr[0])

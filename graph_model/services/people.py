@@ -11,7 +11,8 @@ from __future__ import annotations
 from ..errors import NotFound
 from ..schema import from_epoch_ms
 from ..store.base import GraphStore, batched
-from .person_view import escalation_people, load_people, person_view
+from . import risk
+from .person_view import escalation_people, load_people, person_view, split_owners
 
 
 def dependents(store: GraphStore, uids: list[str]) -> dict[str, int]:
@@ -24,21 +25,11 @@ def dependents(store: GraphStore, uids: list[str]) -> dict[str, int]:
 
 
 def _risk(owners: list[dict]) -> list[str]:
-    """Ownership risk of one artifact from its current owners (people with role)."""
-    primary = next((o for o in owners if o["role"] == "primary"), None)
-    active = [o for o in owners if o["active"]]
-    out = []
-    if primary is None:
-        out.append("no_primary_owner")
-    elif not primary["active"]:
-        out.append("owner_inactive")
-    if not any(o["role"] == "steward" and o["active"] for o in owners):
-        out.append("no_steward")
-    if len(active) == 1:
-        out.append("single_owner")
-    if not active:
-        out.append("orphaned")
-    return out
+    """Ownership flags of one artifact from its current owners (people with role), by the
+    rules of ``risk`` (docs/flags.md)."""
+    return (risk.ownership_flags([o["active"] for o in owners if o["role"] == "primary"],
+                                 [o["active"] for o in owners if o["role"] == "steward"])
+            + risk.bus_flags(o["id"] for o in owners if o["active"]))
 
 
 def person(store: GraphStore, pid: str) -> dict:
@@ -106,10 +97,9 @@ def team(store: GraphStore, tid: str) -> dict:
     artifacts = []
     for a in arts:
         owners = [person_view(o) | {"role": o["role"]} for o in a["owners"] if o.get("id")]
-        primary = next((o for o in owners if o["role"] == "primary"), None)
+        primary, stewards = split_owners(owners, view=dict)
         artifacts.append({
-            "uid": a["uid"], "kind": a["kind"], "owner": primary,
-            "stewards": sorted((o for o in owners if o["role"] == "steward"), key=lambda o: o["id"]),
+            "uid": a["uid"], "kind": a["kind"], "owner": primary, "stewards": stewards,
             "dependents": reach.get(a["uid"], 0), "flags": _risk(owners),
             "departed": sorted(o["id"] for o in owners if not o["active"])})
     artifacts.sort(key=lambda a: (-a["dependents"], a["uid"]))

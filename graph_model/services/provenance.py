@@ -8,22 +8,10 @@ the version asked about.
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from ..errors import NotFound
 from ..schema import from_epoch_ms, version_uid
 from ..store.base import GraphStore
-
-
-def _map(text: str | None) -> dict[str, Any]:
-    if not text:
-        return {}
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return {"(unreadable)": text}
-    return value if isinstance(value, dict) else {"value": value}
+from .stored_json import load_map as _map
 
 
 def version(store: GraphStore, uid: str, name: str) -> dict:
