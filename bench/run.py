@@ -117,11 +117,12 @@ def results_block(results: list[dict], browser: dict | None, meta: dict) -> str:
     return "\n".join(lines)
 
 
-def write_readme(block: str, path: Path) -> None:
-    text = path.read_text() if path.exists() else f"# Benchmark\n\n{START}\n{END}\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + block + rest.split(END, 1)[1]
+def write_readme(block: str, path: Path, start: str = START, end: str = END) -> None:
+    """Replace what is between the markers (the block carries them), or append it."""
+    text = path.read_text() if path.exists() else f"# Benchmark\n\n{start}\n{end}\n"
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        text = head + block + rest.split(end, 1)[1]
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
     path.write_text(text)
