@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--sizes", default="100000", help="artifacts loaded before the measurements, comma separated")
     ap.add_argument("--backends", default="falkordb,neo4j")
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--extra-size", type=int, default=0, help="second organisation (default: size/2)")
+    ap.add_argument("--extra-size", type=int, default=0, help="second organisation (default: size/5, at least 5000)")
     ap.add_argument("--sample", type=int, default=200)
     ap.add_argument("--baseline-reads", type=int, default=400)
     ap.add_argument("--console-seconds", type=float, default=30.0)

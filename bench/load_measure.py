@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> dict:
     now = datetime.fromisoformat(args.now).astimezone(timezone.utc)
     sample = choose(args.size, args.seed, now, args.sample)
     uids = sample.uids
-    extra = args.extra_size or max(1000, args.size // 2)
+    extra = args.extra_size or max(5000, args.size // 5)
     owner = next(demo.iter_demo_chunks(size=args.size, seed=args.seed, now=now, chunk_artifacts=1))["people"][0]["id"]
     result: dict = {"backend": args.backend, "size": args.size, "seed": args.seed, "now": args.now,
                     "sample": {"n": len(uids), "mix": sample.counts()}, "cpus": os.cpu_count(),
@@ -123,7 +123,7 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--backend", choices=("falkordb", "neo4j"), required=True)
     ap.add_argument("--size", type=int, required=True, help="artifacts loaded before the measurements")
     ap.add_argument("--extra-size", type=int, default=0,
-                    help="artifacts of the second organisation loaded during reads (default: size/2, at least 1000)")
+                    help="artifacts of the second organisation loaded during reads (default: size/5, at least 5000)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--now", required=True, help="ISO-8601 instant the demo is generated around")
     ap.add_argument("--sample", type=int, default=200)

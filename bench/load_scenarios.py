@@ -35,6 +35,7 @@ from . import stats
 from .served import Client
 
 WARMUP = 20
+SLOW_MS = 250.0    # issue 7's bound for a read during a bulk load
 HEAVY = "MATCH (a),(b),(c) RETURN count(*)"
 PAGES = ("/hotspots", "/", "/fragments/top-hotspots", "/api/v1/hotspots")
 LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
@@ -126,7 +127,10 @@ def reads_during_bulk(store, uids: list[str], writer_args: list[str], work: Path
     seconds = w["end"] - w["start"]
     during = [ms for wall, ms in reads if w["start"] <= wall <= w["end"]]
     return {"baseline": _summary([ms for _, ms in base]), "baseline_errors": base_err,
-            "during": _summary(during), "errors": errors,
+            "during": {**_summary(during), "time_weighted_p95": stats.time_weighted(during, 0.95),
+                       "slow_share": round(sum(ms for ms in during if ms > SLOW_MS) / 1000 / seconds, 3)
+                       if seconds > 0 else None},
+            "errors": errors,
             "load": {"artifacts": extra_size, "chunks": w["chunks"], "chunk_artifacts": w["chunk_artifacts"],
                      "seconds": round(seconds, 2), "elements_before": before, "elements_added": after - before,
                      "rate": (after - before) / seconds if seconds > 0 else None,
