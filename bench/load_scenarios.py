@@ -11,7 +11,9 @@ running, just before. Percentiles are nearest-rank (``stats.percentile``).
    429 is counted and its ``Retry-After`` honoured (capped at 5 s).
 3. ``pages_between_writes`` / ``pages_while_writing``: the hotspot pages and ``/``,
    quiet, then while another process writes one small manifest a second; the JSON
-   answer's age is read from the fields that carry it, when there are any.
+   answer's stated age is read from the fields that carry it, when there are any, and
+   checked against the writes: how long before the answer the first write it does not
+   reflect (by ``audit_seq``) had been acknowledged.
 4. ``locust_run``: locust, headless, a fixed number of users and seconds.
 """
 
@@ -232,26 +234,49 @@ def _epoch_seconds(value) -> float | None:
     return None
 
 
-def answer_age(body: bytes, received: float) -> dict | None:
-    """How old a hotspots answer says it is: ``age_seconds``/``age_ms`` if it carries one,
-    else now minus ``computed_at``; with ``audit_seq`` when present. Looked for at the top
-    level and one level down. None when the answer carries no age."""
+def answer_age(body: bytes, received: float) -> dict:
+    """What a hotspots answer says about its freshness, looked for at the top level and one
+    level down: the age it states (``age_s``, ``age_seconds`` or ``age_ms``), the time since
+    ``computed_at`` (ISO-8601 or epoch), and ``audit_seq`` (the last audit event it
+    reflects). Missing fields are None."""
+    out = {"stated_s": None, "since_computed_s": None, "audit_seq": None, "received": received}
     try:
         doc = json.loads(body)
     except ValueError:
-        return None
-    if not isinstance(doc, dict):
-        return None
-    for d in [doc] + [v for v in doc.values() if isinstance(v, dict)]:
-        seq = d.get("audit_seq")
-        if isinstance(d.get("age_seconds"), (int, float)):
-            return {"age_s": float(d["age_seconds"]), "audit_seq": seq}
-        if isinstance(d.get("age_ms"), (int, float)):
-            return {"age_s": d["age_ms"] / 1000, "audit_seq": seq}
+        return out
+    for d in ([doc] + [v for v in doc.values() if isinstance(v, dict)]) if isinstance(doc, dict) else []:
+        for key, scale in (("age_s", 1), ("age_seconds", 1), ("age_ms", 1000)):
+            if out["stated_s"] is None and isinstance(d.get(key), (int, float)) and not isinstance(d[key], bool):
+                out["stated_s"] = d[key] / scale
         at = _epoch_seconds(d.get("computed_at"))
-        if at is not None:
-            return {"age_s": round(received - at, 3), "audit_seq": seq}
-    return None
+        if out["since_computed_s"] is None and at is not None:
+            out["since_computed_s"] = round(received - at, 3)
+        if out["audit_seq"] is None and isinstance(d.get("audit_seq"), int):
+            out["audit_seq"] = d["audit_seq"]
+    return out
+
+
+def measured_lag(age: dict, writes: list[list]) -> float | None:
+    """How long before the answer the first write it does not reflect was acknowledged
+    (0 when it reflects every write acknowledged by then); None without ``audit_seq``.
+    ``writes``: [start, seconds, last audit seq] per streamed write unit."""
+    if age["audit_seq"] is None:
+        return None
+    missed = [w[0] + w[1] for w in writes if w[2] is not None and w[2] > age["audit_seq"]
+              and w[0] + w[1] <= age["received"]]
+    return round(age["received"] - min(missed), 3) if missed else 0.0
+
+
+def _age_summary(ages: list[dict], writes: list[list]) -> dict:
+    out = {"answers": len(ages)}
+    for key, values in (("stated", [a["stated_s"] for a in ages]),
+                        ("since_computed", [a["since_computed_s"] for a in ages]),
+                        ("measured", [measured_lag(a, writes) for a in ages])):
+        values = [v for v in values if v is not None]
+        out[key] = {"n": len(values), "max_s": max(values), "p50_s": stats.percentile(values, 0.5)} if values \
+            else {"n": 0}
+    out["audit_seqs_seen"] = len({a["audit_seq"] for a in ages if a["audit_seq"] is not None})
+    return out
 
 
 def pages_between_writes(port: int, requests: int, budget: float, timeout: float) -> dict:
@@ -308,14 +333,9 @@ def pages_while_writing(port: int, writer_args: list[str], work: Path, *, second
             proc.kill()
             proc.wait()
     w = json.loads(out.read_text())
-    carried = [a for a in ages if a is not None]
     return {"pages": {p: {**_summary(times[p]), "statuses": {str(s): n for s, n in statuses[p].items()}}
                       for p in PAGES},
-            "age": {"answers": len(ages), "carrying_age": len(carried),
-                    **({"max_s": max(a["age_s"] for a in carried),
-                        "p50_s": stats.percentile([a["age_s"] for a in carried], 0.5),
-                        "audit_seqs_seen": len({a["audit_seq"] for a in carried if a["audit_seq"] is not None})}
-                       if carried else {})},
+            "age": _age_summary(ages, w["write_log"]),
             "writes": w["writes"], "write_seconds_max": w["write_seconds_max"],
             "write_seconds": round(w["end"] - w["start"], 1),
             "load_average": {"start": la_start, "end": load_avg()}}

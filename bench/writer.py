@@ -109,8 +109,8 @@ def run_trickle(store, args: argparse.Namespace) -> dict:
              "artifacts": [{"uid": f"bench-stream/feed-{i % 10}", "kind": "dataset", "owner": args.owner,
                             "versions": [{"version": f"w{i}", "created_at": stamp}]}]}
         t0 = time.time()
-        manifest.ingest(store, parse.validate(m), actor="bench-stream")
-        writes.append([t0, time.time() - t0])
+        summary = manifest.ingest(store, parse.validate(m), actor="bench-stream")
+        writes.append([t0, time.time() - t0, summary.last_seq])
         i += 1
         time.sleep(max(0.0, t0 + args.interval - time.time()))
     return {"start": start, "end": time.time(), "writes": len(writes),

@@ -62,7 +62,7 @@ def test_the_served_app_answered_every_phase(result):
     for page, s in result["pages_quiet"].items():
         assert s["statuses"] == {"200": 3}, page
     w = result["pages_writing"]
-    assert w["writes"] >= 1 and w["age"]["answers"] > 0
+    assert w["writes"] >= 1 and w["age"]["answers"] > 0 and w["age"]["stated"]["n"] <= w["age"]["answers"]
     assert all(s["n"] > 0 and set(s["statuses"]) == {"200"} for s in w["pages"].values())
 
 
