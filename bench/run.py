@@ -44,8 +44,12 @@ def start_neo4j(port: int, password: str) -> tuple[str, int | None, str]:
     if port == 7687:
         raise SystemExit("port 7687 is the test suites' Neo4j (they wipe it); use a dedicated port")
     env = dict(os.environ, NEO4J_PORT=str(port), NEO4J_PASSWORD=password)
-    out = subprocess.run(["bash", str(ROOT / "tools" / "neo4j-local" / "start")], env=env, check=True,
-                         capture_output=True, text=True).stdout
+    proc = subprocess.run(["bash", str(ROOT / "tools" / "neo4j-local" / "start")], env=env,
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"could not start Neo4j on port {port} (is OWNERGRAPH_NEO4J_HOME set to the built "
+                         f"server's home?):\n{proc.stderr.strip()[-1500:]}")
+    out = proc.stdout
     uri = re.search(r"NEO4J_URI=(\S+)", out).group(1)
     home = Path(os.environ.get("OWNERGRAPH_NEO4J_HOME") or ROOT / "tools" / "neo4j-local" / "target")
     inst = home / f"instance-{port}"
