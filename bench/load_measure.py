@@ -29,6 +29,7 @@ from pathlib import Path
 from graph_model import demo
 
 from . import load_scenarios as sc
+from .locust_run import locust_run
 from .measure import measure_ingest, wipe_neo4j
 from .sample import choose
 from .served import serve
@@ -102,7 +103,7 @@ def run(args: argparse.Namespace) -> dict:
             _step(result, "pages_quiet", lambda: sc.pages_between_writes(
                 port, args.page_requests, args.page_budget, args.request_timeout))
             if args.locust_seconds:
-                _step(result, "locust", lambda: sc.locust_run(
+                _step(result, "locust", lambda: locust_run(
                     port, uids, work, users=args.locust_users, spawn_rate=args.locust_rate,
                     seconds=args.locust_seconds))
             _step(result, "pages_writing", lambda: sc.pages_while_writing(

@@ -1,4 +1,4 @@
-"""The four measurements of the load suite (issue 7, section 4), each bounded in time.
+"""Three of the load suite's measurements (issue 7, section 4), each bounded in time.
 
 Every measurement takes its baseline in the same run: the same reads with nothing else
 running, just before. Percentiles are nearest-rank (``stats.percentile``).
@@ -13,8 +13,9 @@ running, just before. Percentiles are nearest-rank (``stats.percentile``).
    quiet, then while another process writes one small manifest a second; the JSON
    answer's stated age is read from the fields that carry it, when there are any, and
    checked against the writes: how long before the answer the first write it does not
-   reflect (by ``audit_seq``) had been acknowledged.
-4. ``locust_run``: locust, headless, a fixed number of users and seconds.
+   reflect (by ``audit_seq``) had been acknowledged (``freshness``).
+
+The fourth, the locust run, is ``locust_run``.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ import sys
 import threading
 import time
 from collections import Counter
-from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -34,13 +34,13 @@ from graph_model.ingest import bulk
 from graph_model.services import incident
 
 from . import stats
+from .freshness import age_summary, answer_age
 from .served import Client
 
 WARMUP = 20
 SLOW_MS = 250.0    # issue 7's bound for a read during a bulk load
 HEAVY = "MATCH (a),(b),(c) RETURN count(*)"
 PAGES = ("/hotspots", "/", "/fragments/top-hotspots", "/api/v1/hotspots")
-LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
 
 
 def _summary(times: list[float]) -> dict:
@@ -221,64 +221,6 @@ def reads_while_console(port: int, uids: list[str], k: int, seconds: float, time
 # -- 3. hotspots and the home page -------------------------------------------------------
 
 
-def _epoch_seconds(value) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return value / 1000 if value > 1e11 else float(value)   # epoch milliseconds or seconds
-    if isinstance(value, str):
-        try:
-            return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-        except ValueError:
-            return None
-    return None
-
-
-def answer_age(body: bytes, received: float) -> dict:
-    """What a hotspots answer says about its freshness, looked for at the top level and one
-    level down: the age it states (``age_s``, ``age_seconds`` or ``age_ms``), the time since
-    ``computed_at`` (ISO-8601 or epoch), and ``audit_seq`` (the last audit event it
-    reflects). Missing fields are None."""
-    out = {"stated_s": None, "since_computed_s": None, "audit_seq": None, "received": received}
-    try:
-        doc = json.loads(body)
-    except ValueError:
-        return out
-    for d in ([doc] + [v for v in doc.values() if isinstance(v, dict)]) if isinstance(doc, dict) else []:
-        for key, scale in (("age_s", 1), ("age_seconds", 1), ("age_ms", 1000)):
-            if out["stated_s"] is None and isinstance(d.get(key), (int, float)) and not isinstance(d[key], bool):
-                out["stated_s"] = d[key] / scale
-        at = _epoch_seconds(d.get("computed_at"))
-        if out["since_computed_s"] is None and at is not None:
-            out["since_computed_s"] = round(received - at, 3)
-        if out["audit_seq"] is None and isinstance(d.get("audit_seq"), int):
-            out["audit_seq"] = d["audit_seq"]
-    return out
-
-
-def measured_lag(age: dict, writes: list[list]) -> float | None:
-    """How long before the answer the first write it does not reflect was acknowledged
-    (0 when it reflects every write acknowledged by then); None without ``audit_seq``.
-    ``writes``: [start, seconds, last audit seq] per streamed write unit."""
-    if age["audit_seq"] is None:
-        return None
-    missed = [w[0] + w[1] for w in writes if w[2] is not None and w[2] > age["audit_seq"]
-              and w[0] + w[1] <= age["received"]]
-    return round(age["received"] - min(missed), 3) if missed else 0.0
-
-
-def _age_summary(ages: list[dict], writes: list[list]) -> dict:
-    out = {"answers": len(ages)}
-    for key, values in (("stated", [a["stated_s"] for a in ages]),
-                        ("since_computed", [a["since_computed_s"] for a in ages]),
-                        ("measured", [measured_lag(a, writes) for a in ages])):
-        values = [v for v in values if v is not None]
-        out[key] = {"n": len(values), "max_s": max(values), "p50_s": stats.percentile(values, 0.5)} if values \
-            else {"n": 0}
-    out["audit_seqs_seen"] = len({a["audit_seq"] for a in ages if a["audit_seq"] is not None})
-    return out
-
-
 def pages_between_writes(port: int, requests: int, budget: float, timeout: float) -> dict:
     """Per page: one first request (reported on its own), then up to ``requests`` more
     within ``budget`` seconds, sequentially, nothing else running."""
@@ -335,49 +277,7 @@ def pages_while_writing(port: int, writer_args: list[str], work: Path, *, second
     w = json.loads(out.read_text())
     return {"pages": {p: {**_summary(times[p]), "statuses": {str(s): n for s, n in statuses[p].items()}}
                       for p in PAGES},
-            "age": _age_summary(ages, w["write_log"]),
+            "age": age_summary(ages, w["write_log"]),
             "writes": w["writes"], "write_seconds_max": w["write_seconds_max"],
             "write_seconds": round(w["end"] - w["start"], 1),
             "load_average": {"start": la_start, "end": load_avg()}}
-
-
-# -- 4. locust -------------------------------------------------------------------------
-
-
-def search_terms(uids: list[str], n: int = 50) -> list[str]:
-    """First words of the sample's artifact names (what a responder types)."""
-    seen: dict[str, None] = {}
-    for uid in uids:
-        word = uid.rpartition("/")[2].split("-")[0]
-        if len(word) >= 3:
-            seen.setdefault(word, None)
-    return list(seen)[:n] or ["a"]
-
-
-def locust_run(port: int, uids: list[str], work: Path, *, users: int, spawn_rate: float, seconds: int) -> dict:
-    """Locust as a subprocess (headless, ``-u users -r spawn_rate -t seconds``), killed if it
-    overruns by two minutes; per-endpoint nearest-rank percentiles from its raw samples."""
-    targets, samples = work / "locust-targets.json", work / "locust-samples.json"
-    targets.write_text(json.dumps({"uids": uids, "terms": search_terms(uids)}))
-    cmd = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "-u", str(users),
-           "-r", str(spawn_rate), "-t", f"{seconds}s", "--host", f"http://127.0.0.1:{port}",
-           "--only-summary", "--stop-timeout", "10", "--loglevel", "WARNING"]
-    env = dict(os.environ, OG_BENCH_TARGETS=str(targets), OG_BENCH_SAMPLES=str(samples))
-    la_start = load_avg()
-    with open(work / "locust.log", "wb") as log:
-        proc = subprocess.run(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, timeout=seconds + 120)
-    if not samples.exists():
-        raise RuntimeError("locust wrote no samples: " + (work / "locust.log").read_text(errors="replace")[-1500:])
-    rows = json.loads(samples.read_text())
-    by_name: dict[str, list] = {}
-    for name, ms, ok, status, err in rows:
-        by_name.setdefault(name, []).append((ms, ok, status, err))
-    endpoints = {}
-    for name, rs in sorted(by_name.items()):
-        fails = [r for r in rs if not r[1]]
-        endpoints[name] = {**_summary([r[0] for r in rs]), "failures": len(fails),
-                           "failure_examples": sorted({f"{r[2]} {r[3]}" for r in fails})[:3]}
-    all_ms = [r[1] for r in rows]
-    return {"users": users, "spawn_rate": spawn_rate, "seconds": seconds, "exit_code": proc.returncode,
-            "requests": len(rows), "failures": sum(not r[2] for r in rows), "rps": round(len(rows) / seconds, 1),
-            "all": _summary(all_ms), "endpoints": endpoints, "load_average": {"start": la_start, "end": load_avg()}}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from bench.load_scenarios import answer_age, measured_lag
+from bench.freshness import answer_age, measured_lag
 from bench.stats import time_weighted
 from bench.writer import namespaced
 from graph_model import demo
