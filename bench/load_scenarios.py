@@ -39,7 +39,10 @@ from .served import Client
 
 WARMUP = 20
 SLOW_MS = 250.0    # issue 7's bound for a read during a bulk load
-HEAVY = "MATCH (a),(b),(c) RETURN count(*)"
+# The issue's heavy query is ``MATCH (a),(b),(c) RETURN count(*)``, but Neo4j answers that
+# one from its count store (0.13 s at 300 artifacts, against FalkorDB's time-out); the
+# predicates make both engines enumerate the product until the console's limit.
+HEAVY = "MATCH (a),(b),(c) WHERE a <> b AND b <> c RETURN count(*)"
 PAGES = ("/hotspots", "/", "/fragments/top-hotspots", "/api/v1/hotspots")
 
 
