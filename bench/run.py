@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> None:
     meta = {"commit": git("rev-parse", "--short", "HEAD"), "date": f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
             "machine": machine(), "command": ".venv/bin/python -m bench.run " + shlex.join(argv),
             "dirty": [ln[3:] for ln in git("status", "--porcelain").splitlines()
-                      if not ln[3:].startswith(("bench/", "tests/unit/test_bench_smoke.py"))]}
+                      if not ln[3:].startswith(("bench/", "tests/bench/"))]}
     neo = []
     if "neo4j" in backends:
         uri, pid, meta["neo4j"] = start_neo4j(args.neo4j_port, NEO4J_PASSWORD)
