@@ -46,6 +46,20 @@ def _engine_rss_mb(pid: int | None) -> float | None:
         return None
 
 
+def wipe_neo4j(uri: str, password: str) -> None:
+    """Empty the Neo4j database in bounded transactions. Not ``store.clear()``: its
+    single ``CALL {} IN TRANSACTIONS`` over ``MATCH (n)`` runs out of transaction
+    memory with a 1 GB heap at ~2M nodes (seen at 100k artifacts)."""
+    from neo4j import GraphDatabase
+    with GraphDatabase.driver(uri, auth=("neo4j", password)) as driver:
+        # relationships first: a node's DETACH DELETE takes all of its relationships in
+        # one transaction, and a team or a person can have tens of thousands
+        for query in ("MATCH ()-[r]->() WITH r LIMIT 20000 DELETE r RETURN count(*) AS deleted",
+                      "MATCH (n) WITH n LIMIT 20000 DETACH DELETE n RETURN count(*) AS deleted"):
+            while driver.execute_query(query)[0][0]["deleted"]:
+                pass
+
+
 class Backend:
     """A fresh store of one engine, and what the naive writer needs to reach it."""
 
@@ -64,17 +78,7 @@ class Backend:
         self.store.ensure_schema()
 
     def wipe(self) -> None:
-        """Empty the Neo4j database in bounded transactions. Not ``store.clear()``: its
-        single ``CALL {} IN TRANSACTIONS`` over ``MATCH (n)`` runs out of transaction
-        memory with a 1 GB heap at ~2M nodes (seen at 100k artifacts)."""
-        from neo4j import GraphDatabase
-        with GraphDatabase.driver(self.args.neo4j_uri, auth=("neo4j", self.args.neo4j_password)) as driver:
-            # relationships first: a node's DETACH DELETE takes all of its relationships in
-            # one transaction, and a team or a person can have tens of thousands
-            for query in ("MATCH ()-[r]->() WITH r LIMIT 20000 DELETE r RETURN count(*) AS deleted",
-                          "MATCH (n) WITH n LIMIT 20000 DETACH DELETE n RETURN count(*) AS deleted"):
-                while driver.execute_query(query)[0][0]["deleted"]:
-                    pass
+        wipe_neo4j(self.args.neo4j_uri, self.args.neo4j_password)
 
     def engine_pid(self) -> int | None:
         if self.name == "falkordb":

@@ -44,8 +44,12 @@ def start_neo4j(port: int, password: str) -> tuple[str, int | None, str]:
     if port == 7687:
         raise SystemExit("port 7687 is the test suites' Neo4j (they wipe it); use a dedicated port")
     env = dict(os.environ, NEO4J_PORT=str(port), NEO4J_PASSWORD=password)
-    out = subprocess.run(["bash", str(ROOT / "tools" / "neo4j-local" / "start")], env=env, check=True,
-                         capture_output=True, text=True).stdout
+    proc = subprocess.run(["bash", str(ROOT / "tools" / "neo4j-local" / "start")], env=env,
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"could not start Neo4j on port {port} (is OWNERGRAPH_NEO4J_HOME set to the built "
+                         f"server's home?):\n{proc.stderr.strip()[-1500:]}")
+    out = proc.stdout
     uri = re.search(r"NEO4J_URI=(\S+)", out).group(1)
     home = Path(os.environ.get("OWNERGRAPH_NEO4J_HOME") or ROOT / "tools" / "neo4j-local" / "target")
     inst = home / f"instance-{port}"
@@ -117,11 +121,12 @@ def results_block(results: list[dict], browser: dict | None, meta: dict) -> str:
     return "\n".join(lines)
 
 
-def write_readme(block: str, path: Path) -> None:
-    text = path.read_text() if path.exists() else f"# Benchmark\n\n{START}\n{END}\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + block + rest.split(END, 1)[1]
+def write_readme(block: str, path: Path, start: str = START, end: str = END) -> None:
+    """Replace what is between the markers (the block carries them), or append it."""
+    text = path.read_text() if path.exists() else f"# Benchmark\n\n{start}\n{end}\n"
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        text = head + block + rest.split(end, 1)[1]
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
     path.write_text(text)
@@ -149,7 +154,7 @@ def main(argv: list[str] | None = None) -> None:
     meta = {"commit": git("rev-parse", "--short", "HEAD"), "date": f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
             "machine": machine(), "command": ".venv/bin/python -m bench.run " + shlex.join(argv),
             "dirty": [ln[3:] for ln in git("status", "--porcelain").splitlines()
-                      if not ln[3:].startswith(("bench/", "tests/unit/test_bench_smoke.py"))]}
+                      if not ln[3:].startswith(("bench/", "tests/bench/"))]}
     neo = []
     if "neo4j" in backends:
         uri, pid, meta["neo4j"] = start_neo4j(args.neo4j_port, NEO4J_PASSWORD)

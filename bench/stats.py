@@ -18,6 +18,23 @@ def percentile(values: list[float], p: float) -> float | None:
     return ordered[max(0, math.ceil(p * len(ordered)) - 1)]
 
 
+def time_weighted(times_ms: list[float], p: float) -> float | None:
+    """The read time that the read in flight at a random instant stays within, ``p`` of the
+    time: each read weighted by its own duration. Why: a reader that waits for each
+    answer before asking again (a closed loop) issues few reads during a stall, so a
+    per-request p95 can look fine while a responder arriving at a random moment would
+    often land in the stall; this is the view of that responder."""
+    if not times_ms:
+        return None
+    ordered = sorted(times_ms)
+    total, run = sum(ordered), 0.0
+    for t in ordered:
+        run += t
+        if run >= p * total:
+            return t
+    return ordered[-1]
+
+
 def summary(times_ms: list[float]) -> dict:
     """n, p50, p95, max and mean of a list of milliseconds."""
     if not times_ms:
