@@ -15,6 +15,7 @@ from graph_model.store import StoreConfig
 from . import errors, storage
 from .api import analysis as api_analysis
 from .api import incident as api_incident
+from .api import lineage as api_lineage
 from .api import manifest as api_manifest
 from .dashboard import console, pages
 
@@ -35,6 +36,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("OWNERGRAPH_STORE_CONFIG", StoreConfig.from_env())
     storage.init_app(app)
     errors.init_app(app)
-    for blueprint in (api_manifest.bp, api_incident.bp, api_analysis.bp, pages.bp, console.bp):
+    for blueprint in (api_manifest.bp, api_incident.bp, api_analysis.bp, api_lineage.bp, pages.bp, console.bp):
         app.register_blueprint(blueprint)
     return app

@@ -57,10 +57,11 @@ class Role(str, Enum):
     steward = "steward"
 
 
-NODE_LABELS = ("Artifact", "Version", "Person", "Team", "Commit", "Run", "AuditEvent")
+NODE_LABELS = ("Artifact", "Version", "Person", "Team", "Commit", "Run", "AuditEvent", "Declaration")
 RELATIONSHIP_TYPES = (
     "OWNS", "MEMBER_OF", "VERSION_OF", "PREVIOUS", "DERIVED_FROM",
     "BUILT_FROM", "PRODUCED_BY", "AUTHORED_BY",
+    "DECLARES", "RUN_OF", "CHILD_OF", "WRITES",
 )
 
 

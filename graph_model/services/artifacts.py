@@ -12,6 +12,7 @@ from typing import Any
 from ..errors import BadParameter, NotFound
 from ..schema import from_epoch_ms
 from ..store.base import GraphStore
+from . import declared
 from .person_view import escalation_people, load_people, person_view
 
 SEARCH_LIMIT_MAX = 200
@@ -54,6 +55,8 @@ def show(store: GraphStore, uid: str) -> dict:
         "owner": person_view(primary) | {"since": from_epoch_ms(primary.get("since"))} if primary else None,
         "stewards": [person_view(s) | {"since": from_epoch_ms(s.get("since"))} for s in stewards],
         "team": team,
+        # what sources (OpenLineage, CODEOWNERS ...) declare, beside what is set
+        "declared": declared.of_artifact(store, uid),
         "versions": versions,
         "latest_version": latest,
         "parents": store.read("version_parents", uid=latest) if latest else [],

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from ..errors import BadParameter, NotFound
 from ..schema import Kind, from_epoch_ms
 from ..store.base import GraphStore
+from . import declared
 from . import dependency_reach as dr
 from .hotspot_snapshot import ArtifactFacts, Snapshot, load_snapshot
 from .write_path import now_ms as current_ms
@@ -33,6 +34,7 @@ RISK_POINTS = {
     "no_primary_owner": 2.0, "owner_inactive": 1.5, "no_steward": 0.5,
     "no_versions": 0.5, "stale": 0.5, "no_lineage": 0.5,
     "no_team": 0.5, "no_description": 0.25, "no_runbook": 0.25,
+    "run_failed": 1.0,
 }
 _RUNBOOK_KINDS = ("model", "deployment")
 
@@ -117,6 +119,10 @@ def hotspots(store: GraphStore, *, limit: int = 50, kind: str | None = None,
             "artifacts_at_risk": len(risky),
             "artifacts": [_artifact_row(s, snap.people, now) for s in risky[:limit]],
             "people": _people_rows(selected, snap.people)[:limit],
+            # owners a source declares that differ from what a person set
+            "declared_differences": [d for d in declared.differences(store)
+                                     if (kind is None or d["kind"] == kind)
+                                     and (team is None or team in scored.get(d["uid"]).facts.teams)][:limit],
         }
 
 
@@ -180,6 +186,8 @@ def _risk(a: ArtifactFacts, people: dict[str, dict], now: int) -> dict[str, floa
         keys.append("no_description")
     if a.kind in _RUNBOOK_KINDS and not a.has_runbook:
         keys.append("no_runbook")
+    if a.run_failed:
+        keys.append("run_failed")
     return {k: RISK_POINTS[k] for k in keys}
 
 
@@ -198,6 +206,7 @@ def _reasons(s: _Scored, people: dict[str, dict], now: int) -> list[str]:
         "no_team": lambda: "no team",
         "no_description": lambda: "no description",
         "no_runbook": lambda: "no runbook link",
+        "run_failed": lambda: "its latest run failed",
         "sole_owner_load": lambda: f"sole owner {s.sole_owner} alone carries {s.load} widely used artifacts",
     }
     return [phrases[k]() for k in s.risk]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..errors import BadParameter, NotFound
 from ..schema import from_epoch_ms, version_uid
 from ..store.base import GraphStore
-from . import lineage_walk, ownership, paging
+from . import lineage_walk, ownership, paging, runs
 from .person_view import load_people
 from .write_path import now_ms
 
@@ -95,11 +95,17 @@ def incident(store: GraphStore, uid: str, *, version: str | None = None, depth: 
                     recent_change=recent, flags=ownership.flags(o, change, at, recent is not None))
         upstream.append(item)
 
+    failed = runs.failed(store, uids, at)
+    for item in upstream:
+        if item["uid"] in failed:
+            item["flags"].append(runs.RUN_FAILED)
     failing = owned[uid].as_dict(people)
     own_recent = ownership.newest_recent([path_changes[start["uid"]]], at) if start["uid"] in path_changes else None
     failing.update(version=start["uid"], last_change=ownership.last_change_view(changes.get(uid)),
                    recent_change=own_recent,
                    flags=ownership.flags(owned[uid], changes.get(uid), at, own_recent is not None))
+    if uid in failed:
+        failing["flags"].append(runs.RUN_FAILED)
     for item in [failing, *upstream]:
         if item.get("team"):
             item["team"]["members"] = [people[pid] for pid in members.get(item["team"]["id"], [])
@@ -117,7 +123,8 @@ def incident(store: GraphStore, uid: str, *, version: str | None = None, depth: 
         "page": page,
         "notes": notes,
         "counts": {"upstream_artifacts": len(upstream), "upstream_versions": len(walk.distance) - 1,
-                   "recent_changes": sum("recent_change" in u["flags"] for u in upstream)},
+                   "recent_changes": sum("recent_change" in u["flags"] for u in upstream),
+                   "runs_failed": sum(runs.RUN_FAILED in u["flags"] for u in upstream)},
         "truncated": walk.truncated,
         "truncated_reason": walk.truncated_reason,
     }

@@ -82,16 +82,21 @@ def build_page(failing: dict, upstream: list[dict], people: dict[str, dict]) -> 
     """
     p = Pager(people)
     p.owners(failing, failing["uid"])
-    recent = [u for u in upstream if u.get("recent_change")]
+    # a pipeline whose latest run failed ranks with the recent changes
+    recent = [u for u in upstream if u.get("recent_change") or "run_failed" in (u.get("flags") or [])]
     for u in recent:
-        rc = u["recent_change"]
-        label = f"{u['uid']} (distance {u['distance']}), changed {rc['ago']}"
+        rc = u.get("recent_change") or {}
+        why = [f"changed {rc['ago']}"] if rc else []
+        if "run_failed" in (u.get("flags") or []):
+            why.append("latest run failed")
+        label = f"{u['uid']} (distance {u['distance']}), {' and '.join(why)}"
         p.owners(u, label)
         if rc.get("author"):
             sha = (rc.get("commit") or "")[:10]
             p.add(rc["author"], f"authored commit {sha} of {rc['version']} (distance {u['distance']}), {rc['ago']}")
+    ranked = {u["uid"] for u in recent}
     for u in upstream:
-        if not u.get("recent_change"):
+        if u["uid"] not in ranked:
             p.owners(u, f"{u['uid']} (distance {u['distance']})")
     p.team(failing.get("team"), f"accountable for {failing['uid']}")
     for u in upstream:
