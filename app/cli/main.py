@@ -14,7 +14,7 @@ import click
 
 from graph_model.store import StoreConfig
 
-from . import analysis, incident, render
+from . import analysis, importers, incident, render
 from .context import Ctx, ErrorMappingGroup
 
 
@@ -144,7 +144,7 @@ def demo(obj: Ctx, size, seed, host, port, no_serve):
 
 
 for _command in (incident.incident, incident.impact, analysis.hotspots, analysis.history,
-                 analysis.compare):
+                 analysis.compare, importers.import_group):
     cli.add_command(_command)
 
 

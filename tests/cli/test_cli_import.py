@@ -1,0 +1,59 @@
+"""``ownergraph import ...`` as a user runs it: real processes on real sources."""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+
+from ..contract.test_import_codeowners import CATALOG, CODEOWNERS, REPO
+from .test_cli import run
+
+
+def _audit_count(home) -> int:
+    out = run(home, "audit", "verify")
+    assert out.returncode == 0, out.stderr
+    return int(out.stdout.split(":")[1].split()[0])
+
+
+def test_import_codeowners_dry_run_then_apply_then_no_changes(og_home, tmp_path):
+    catalog = tmp_path / "catalog.yaml"
+    catalog.write_text(yaml.safe_dump(CATALOG))
+    assert run(og_home, "ingest", str(catalog)).returncode == 0
+    owners_file = tmp_path / "CODEOWNERS"
+    owners_file.write_text(CODEOWNERS)
+    before = _audit_count(og_home)
+    dry = run(og_home, "import", "codeowners", str(owners_file), "--repo", REPO, "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout.startswith("dry run: nothing was written\nplan: ")
+    assert "ownership.open" in dry.stdout and "models/churn" in dry.stdout
+    assert "note: " in dry.stdout and "@ghost matches nobody" in dry.stdout
+    assert _audit_count(og_home) == before
+    done = run(og_home, "import", "codeowners", str(owners_file), "--repo", REPO)
+    assert done.returncode == 0, done.stderr
+    assert "change(s) recorded" in done.stdout
+    card = json.loads(run(og_home, "show", "models/churn", "--json").stdout)
+    assert card["owner"]["id"] == "ana"
+    again = run(og_home, "import", "codeowners", str(owners_file), "--repo", REPO)
+    assert again.returncode == 0 and again.stdout.splitlines()[0] == "no changes"
+
+
+def test_import_codeowners_bad_input_exit_2(og_home, tmp_path):
+    catalog = tmp_path / "catalog.yaml"
+    catalog.write_text(yaml.safe_dump(CATALOG))
+    run(og_home, "ingest", str(catalog))
+    before = _audit_count(og_home)
+    missing = run(og_home, "import", "codeowners", str(tmp_path / "nope"), "--repo", REPO)
+    assert missing.returncode == 2 and "cannot read" in missing.stderr
+    bad = tmp_path / "CODEOWNERS"
+    bad.write_text(CODEOWNERS + "/docs/ not-an-owner\n")
+    refused = run(og_home, "import", "codeowners", str(bad), "--repo", REPO)
+    assert refused.returncode == 2
+    assert "nothing was written" in refused.stderr and "line 6: owner 'not-an-owner'" in refused.stderr
+    assert _audit_count(og_home) == before
+    skipped = run(og_home, "import", "codeowners", str(bad), "--repo", REPO, "--skip-invalid")
+    assert skipped.returncode == 0, skipped.stderr
+    assert "skipped 1 entry that cannot be mapped:" in skipped.stdout
+    assert _audit_count(og_home) > before
+    wrong_repo = run(og_home, "import", "codeowners", str(bad), "--repo", "javascript:alert(1)")
+    assert wrong_repo.returncode == 2
