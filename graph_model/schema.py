@@ -61,7 +61,7 @@ NODE_LABELS = ("Artifact", "Version", "Person", "Team", "Commit", "Run", "AuditE
 RELATIONSHIP_TYPES = (
     "OWNS", "MEMBER_OF", "VERSION_OF", "PREVIOUS", "DERIVED_FROM",
     "BUILT_FROM", "PRODUCED_BY", "AUTHORED_BY",
-    "DECLARES", "RUN_OF", "CHILD_OF", "WRITES",
+    "DECLARES", "RUN_OF", "CHILD_OF", "WRITES", "CHANGED_CODE_OF",
 )
 
 

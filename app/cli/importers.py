@@ -101,3 +101,20 @@ def codeowners_cmd(obj: Ctx, file, repo, dry_run, skip_invalid):
     text = codeowners_file.read(file)
     with obj.store() as store:
         _run(obj, store, codeowners_file.map_file(text, file, repo, store.read), dry_run, skip_invalid)
+
+
+@import_group.command("git")
+@click.argument("path", type=click.Path(file_okay=False))
+@click.option("--since", default=None, help="ISO-8601 date or time: only commits since then.")
+@click.option("--repo", default=None, help="The repository's URL as artifacts' source names it "
+                                           "(default: the 'origin' remote).")
+@_options
+@click.pass_obj
+def git_cmd(obj: Ctx, path, since, repo, dry_run, skip_invalid):
+    """Fill commit details and record which commits changed each artifact's code."""
+    from graph_model.importers import git_repo
+    from ..params import parse_instant
+    after = parse_instant("since", since)
+    with obj.store() as store:
+        mapped = git_repo.map_repo(path, store.read, repo_url=repo, since=after, progress=progress)
+        _run(obj, store, mapped, dry_run, skip_invalid)

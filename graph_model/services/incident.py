@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..errors import BadParameter, NotFound
 from ..schema import from_epoch_ms, version_uid
 from ..store.base import GraphStore
-from . import lineage_walk, ownership, paging, runs
+from . import code_changes, lineage_walk, ownership, paging, runs
 from .person_view import load_people
 from .write_path import now_ms
 
@@ -51,7 +51,9 @@ def incident(store: GraphStore, uid: str, *, version: str | None = None, depth: 
         dict with ``artifact`` (owners, team with escalation, links, version, flags),
         ``upstream`` (each artifact once, nearest first, with ``last_change`` = its newest
         version and ``recent_change`` = the newest version *on the path* made or committed
-        in the 7 days before the incident, else null), ``edges``, ``page`` (ordered
+        in the 7 days before the incident, else null), ``edges``, ``code_changes``
+        (recent commits to the code of the failing artifact and its upstream, nearest
+        first, from the git import), ``page`` (ordered
         people with reasons), ``notes``, ``truncated`` and ``truncated_reason``.
 
     Raises:
@@ -72,6 +74,9 @@ def incident(store: GraphStore, uid: str, *, version: str | None = None, depth: 
         if o.team:
             person_ids.update(o.team["escalation"])
     person_ids.update(c["author"] for c in changes.values() if c.get("author"))
+    nearest = sorted(reached.items(), key=lambda kv: (kv[1]["distance"], kv[0]))
+    code = code_changes.recent(store, [(uid, 0)] + [(u, i["distance"]) for u, i in nearest], at)
+    person_ids.update(c["author"] for c in code if c.get("author"))
     members = ownership.load_members(store, {o.team["id"] for o in owned.values() if o.team}, at)
     person_ids.update(pid for ids in members.values() for pid in ids)
     people = load_people(store, person_ids)
@@ -110,7 +115,7 @@ def incident(store: GraphStore, uid: str, *, version: str | None = None, depth: 
         if item.get("team"):
             item["team"]["members"] = [people[pid] for pid in members.get(item["team"]["id"], [])
                                        if pid in people]
-    page, notes = paging.build_page(_for_paging(failing), [_for_paging(u) for u in upstream], people)
+    page, notes = paging.build_page(_for_paging(failing), [_for_paging(u) for u in upstream], people, code)
     if as_of is not None:
         notes.append("ownership, team accountability, team membership and versions are as of the "
                      "time asked; active flags and escalation lists are as they are now")
@@ -120,6 +125,7 @@ def incident(store: GraphStore, uid: str, *, version: str | None = None, depth: 
         "depth": depth,
         "upstream": upstream,
         "edges": walk.edges,
+        "code_changes": code,
         "page": page,
         "notes": notes,
         "counts": {"upstream_artifacts": len(upstream), "upstream_versions": len(walk.distance) - 1,

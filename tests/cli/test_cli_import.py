@@ -57,3 +57,24 @@ def test_import_codeowners_bad_input_exit_2(og_home, tmp_path):
     assert _audit_count(og_home) > before
     wrong_repo = run(og_home, "import", "codeowners", str(bad), "--repo", "javascript:alert(1)")
     assert wrong_repo.returncode == 2
+
+
+def test_import_git_process(og_home, tmp_path):
+    from ..gitrepo import build, catalog
+    shas = build(tmp_path / "repo")
+    catalog_file = tmp_path / "catalog.yaml"
+    catalog_file.write_text(yaml.safe_dump(catalog(shas)))
+    assert run(og_home, "ingest", str(catalog_file)).returncode == 0
+    before = _audit_count(og_home)
+    dry = run(og_home, "import", "git", str(tmp_path / "repo"), "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "code.touch" in dry.stdout and "commit.fill" in dry.stdout
+    assert _audit_count(og_home) == before
+    done = run(og_home, "import", "git", str(tmp_path / "repo"), "--since", "2026-10-01")
+    assert done.returncode == 0 and "change(s) recorded" in done.stdout, done.stderr
+    again = run(og_home, "import", "git", str(tmp_path / "repo"))
+    assert again.stdout.splitlines()[0] == "no changes"
+    not_git = run(og_home, "import", "git", str(tmp_path))
+    assert not_git.returncode == 2 and "not a git repository" in not_git.stderr
+    bad_since = run(og_home, "import", "git", str(tmp_path / "repo"), "--since", "yesterday")
+    assert bad_since.returncode == 2 and "since" in bad_since.stderr
