@@ -118,3 +118,14 @@ def git_cmd(obj: Ctx, path, since, repo, dry_run, skip_invalid):
     with obj.store() as store:
         mapped = git_repo.map_repo(path, store.read, repo_url=repo, since=after, progress=progress)
         _run(obj, store, mapped, dry_run, skip_invalid)
+
+
+@import_group.command("backstage")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@_options
+@click.pass_obj
+def backstage_cmd(obj: Ctx, files, dry_run, skip_invalid):
+    """People, teams, artifacts, lineage and owners from Backstage catalog FILES."""
+    from graph_model.importers import backstage
+    with obj.store() as store:
+        _run(obj, store, backstage.map_files(list(files), store.read), dry_run, skip_invalid)

@@ -111,12 +111,39 @@ def planner(mapped: Mapped, draft: parse.Draft) -> Callable[[Reader, int], write
             cp.statements += stmts
             cp.changes += changes
         if mapped.declarations:
-            stmts, changes = declared.plan(reader, at, mapped.declarations,
+            stmts, changes = declared.plan(with_document(reader, m), at, mapped.declarations,
                                            details={"imported_from": mapped.source})
             cp.statements += stmts
             cp.changes += changes
         return cp
     return plan
+
+
+def with_document(reader: Reader, m) -> Reader:
+    """``reader`` that also sees the people and teams the document creates in the same
+    unit, for the lookups declarations resolve holders with (by id, e-mail, team name):
+    otherwise a declaration naming a person or team created by the same import would
+    resolve only on the next run, and a second run would not be a no-op."""
+    people = {p.id: p for p in m.people}
+    teams = {t.id: t for t in m.teams}
+
+    def read(name: str, **params):
+        rows = reader(name, **params)
+        if name == "people_by_ids":
+            have = {r["id"] for r in rows}
+            rows += [{"id": i} for i in params["ids"] if i in people and i not in have]
+        elif name == "teams_by_ids":
+            have = {r["id"] for r in rows}
+            rows += [{"id": i} for i in params["ids"] if i in teams and i not in have]
+        elif name == "people_by_emails":
+            wanted = set(params["emails"])
+            rows += [{"alias": p.email.lower(), "id": p.id} for p in people.values()
+                     if p.email and p.email.lower() in wanted]
+        elif name == "teams_by_names":
+            wanted = set(params["names"])
+            rows += [{"alias": t.name.lower(), "id": t.id} for t in teams.values() if t.name.lower() in wanted]
+        return rows
+    return read
 
 
 def _label(mapped: Mapped, p: Problem) -> tuple[tuple[str, int] | None, Problem]:

@@ -78,3 +78,23 @@ def test_import_git_process(og_home, tmp_path):
     assert not_git.returncode == 2 and "not a git repository" in not_git.stderr
     bad_since = run(og_home, "import", "git", str(tmp_path / "repo"), "--since", "yesterday")
     assert bad_since.returncode == 2 and "since" in bad_since.stderr
+
+
+def test_import_backstage_process(og_home, tmp_path):
+    from ..backstage_files import CATALOG, SERVICES
+    (tmp_path / "org.yaml").write_text(CATALOG)
+    (tmp_path / "catalog-info.yaml").write_text(SERVICES)
+    files = [str(tmp_path / "org.yaml"), str(tmp_path / "catalog-info.yaml")]
+    dry = run(og_home, "import", "backstage", *files, "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "artifact.create" in dry.stdout and "team.oncall" in dry.stdout
+    assert "default/churn-model" in dry.stdout
+    done = run(og_home, "import", "backstage", *files)
+    assert done.returncode == 0 and "change(s) recorded" in done.stdout, done.stderr
+    card = json.loads(run(og_home, "show", "default/user-features", "--json").stdout)
+    assert card["owner"]["id"] == "bo"
+    again = run(og_home, "import", "backstage", *files)
+    assert again.stdout.splitlines()[0] == "no changes"
+    (tmp_path / "bad.yaml").write_text("kind: Component\nmetadata: {name: x}\n---\nkind: [\n")
+    bad = run(og_home, "import", "backstage", str(tmp_path / "bad.yaml"))
+    assert bad.returncode == 2 and "malformed YAML" in bad.stderr
