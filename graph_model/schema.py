@@ -57,7 +57,7 @@ class Role(str, Enum):
     steward = "steward"
 
 
-NODE_LABELS = ("Artifact", "Version", "Person", "Team", "Commit", "Run", "AuditEvent", "Declaration")
+NODE_LABELS = ("Artifact", "Version", "Person", "Team", "Commit", "Run", "AuditEvent", "Declaration", "ImportMark")
 RELATIONSHIP_TYPES = (
     "OWNS", "MEMBER_OF", "VERSION_OF", "PREVIOUS", "DERIVED_FROM",
     "BUILT_FROM", "PRODUCED_BY", "AUTHORED_BY",

@@ -129,3 +129,20 @@ def backstage_cmd(obj: Ctx, files, dry_run, skip_invalid):
     from graph_model.importers import backstage
     with obj.store() as store:
         _run(obj, store, backstage.map_files(list(files), store.read), dry_run, skip_invalid)
+
+
+@import_group.command("mlflow")
+@click.option("--tracking-uri", required=True, help="MLflow tracking URI (sqlite:///..., postgresql://..., http://...).")
+@click.option("--registry-uri", default=None, help="Model registry URI (default: the tracking URI).")
+@click.option("--since", default=None, help="ISO-8601 date or time: runs since then (default: since the last import).")
+@_options
+@click.pass_obj
+def mlflow_cmd(obj: Ctx, tracking_uri, registry_uri, since, dry_run, skip_invalid):
+    """Experiments, runs, registered models and versions from an MLflow store (extra [mlflow])."""
+    from graph_model.importers import mlflow_store
+    from ..params import parse_instant
+    after = parse_instant("since", since)
+    with obj.store() as store:
+        mapped = mlflow_store.map_store(tracking_uri, store.read, registry_uri=registry_uri, since=after,
+                                        progress=progress)
+        _run(obj, store, mapped, dry_run, skip_invalid)

@@ -98,3 +98,26 @@ def test_import_backstage_process(og_home, tmp_path):
     (tmp_path / "bad.yaml").write_text("kind: Component\nmetadata: {name: x}\n---\nkind: [\n")
     bad = run(og_home, "import", "backstage", str(tmp_path / "bad.yaml"))
     assert bad.returncode == 2 and "malformed YAML" in bad.stderr
+
+
+def test_import_mlflow_process(og_home, tmp_path, mlflow_db):
+    from ..mlflow_source import uri
+    path, ids = mlflow_db
+    people = tmp_path / "people.yaml"
+    people.write_text(yaml.safe_dump({"people": [{"id": "ana", "name": "Ana", "email": "ana@example.com"},
+                                                 {"id": "bo", "name": "Bo"}],
+                                      "teams": [{"id": "ml", "name": "ML Platform"}]}))
+    assert run(og_home, "ingest", str(people)).returncode == 0
+    before = _audit_count(og_home)
+    dry = run(og_home, "import", "mlflow", "--tracking-uri", uri(path), "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert f"mlflow-experiments/churn@{ids['r1']}" in dry.stdout and "import.watermark" in dry.stdout
+    assert _audit_count(og_home) == before
+    done = run(og_home, "import", "mlflow", "--tracking-uri", uri(path))
+    assert done.returncode == 0 and "change(s) recorded" in done.stdout, done.stderr
+    card = json.loads(run(og_home, "show", "mlflow-models/churn-model", "--json").stdout)
+    assert card["owner"]["id"] == "ana" and [v["version"] for v in card["versions"]] == ["1"]
+    again = run(og_home, "import", "mlflow", "--tracking-uri", uri(path))
+    assert again.stdout.splitlines()[0] == "no changes"
+    bad = run(og_home, "import", "mlflow", "--tracking-uri", uri(tmp_path / "nope" / "x.db"))
+    assert bad.returncode == 2 and "cannot read the MLflow store" in bad.stderr
