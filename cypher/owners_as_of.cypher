@@ -7,4 +7,4 @@ WITH a, collect({id: p.id, name: p.name, email: p.email, active: p.active, role:
 OPTIONAL MATCH (t:Team)-[to:OWNS]->(a)
 WHERE to.since <= $at AND (to.until IS NULL OR to.until > $at)
 RETURN a.uid AS uid, a.kind AS kind, a.description AS description, a.links AS links, owners,
-       collect({id: t.id, name: t.name, escalation: t.escalation}) AS teams
+       collect({id: t.id, name: t.name, escalation: t.escalation, oncall: t.oncall}) AS teams

@@ -57,10 +57,11 @@ class Role(str, Enum):
     steward = "steward"
 
 
-NODE_LABELS = ("Artifact", "Version", "Person", "Team", "Commit", "Run", "AuditEvent")
+NODE_LABELS = ("Artifact", "Version", "Person", "Team", "Commit", "Run", "AuditEvent", "Declaration", "ImportMark")
 RELATIONSHIP_TYPES = (
     "OWNS", "MEMBER_OF", "VERSION_OF", "PREVIOUS", "DERIVED_FROM",
     "BUILT_FROM", "PRODUCED_BY", "AUTHORED_BY",
+    "DECLARES", "RUN_OF", "CHILD_OF", "WRITES", "CHANGED_CODE_OF",
 )
 
 
@@ -213,11 +214,33 @@ RepoUrl = Annotated[str, Field(max_length=2000),
                     AfterValidator(lambda v: _raise(url_problem(v, "repo", REPO_SCHEMES, scp=True), v))]
 
 
+HANDLE_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,98}[A-Za-z0-9_])?$")
+
+
+def handle_problem(value: str) -> Optional[str]:
+    """Why ``value`` is not a code-host handle (GitHub/GitLab user name, no '@'), or None.
+    Handles compare case-insensitively, as both hosts treat them."""
+    if not HANDLE_RE.match(value):
+        return (f"handle {value!r} must be a user name as on GitHub or GitLab (letters, digits, "
+                f"'.', '_', '-'; without the '@')")
+    return None
+
+
 class Person(_Strict):
+    """A person. ``handle`` is their user name on the code host (``ana-s`` for
+    ``@ana-s`` in CODEOWNERS); ``email`` also matches CODEOWNERS e-mail owners and git
+    commit authors (case-insensitively)."""
+
     id: str
     name: Name = Field(min_length=1, max_length=200)
     email: Optional[Label] = Field(default=None, max_length=200)
+    handle: Optional[str] = None
     active: bool = True
+
+    @field_validator("handle")
+    @classmethod
+    def _handle(cls, v: Optional[str]) -> Optional[str]:
+        return v if v is None else _raise(handle_problem(v), v)
 
     @field_validator("id")
     @classmethod
@@ -306,6 +329,32 @@ class Version(_Strict):
         return v
 
 
+def source_path_problem(value: str) -> Optional[str]:
+    """Why ``value`` is not a path inside a repository, or None: relative, '/'-separated,
+    no '.' or '..' segment, no empty segment, identifier rule."""
+    problem = identifier_problem(value, "source path")
+    if problem:
+        return problem
+    if not value or value.startswith("/") or "//" in value or "\\" in value or _DOT_SEGMENT.search(value):
+        return (f"source path {value!r} must be relative to the repository root, '/'-separated, "
+                f"without empty, '.' or '..' segments")
+    return None
+
+
+class Source(_Strict):
+    """Where an artifact's code lives: a repository (the rule of ``commit.repo``) and a
+    file or directory inside it (a trailing '/' is allowed). CODEOWNERS rules and git
+    history are matched against ``path``."""
+
+    repo: RepoUrl
+    path: str = Field(min_length=1, max_length=1000)
+
+    @field_validator("path")
+    @classmethod
+    def _path(cls, v: str) -> str:
+        return _raise(source_path_problem(v), v)
+
+
 class Artifact(_Strict):
     uid: str
     kind: Kind
@@ -315,6 +364,7 @@ class Artifact(_Strict):
     team: Optional[TeamRef] = None
     tags: list[Annotated[Text, Field(min_length=1, max_length=200)]] = Field(default_factory=list)
     links: dict[str, WebUrl] = Field(default_factory=dict)
+    source: Optional[Source] = None
     versions: list[Version] = Field(default_factory=list)
 
     @field_validator("uid")

@@ -192,3 +192,24 @@ def og_home():
         except (ValueError, OSError):
             pass
     shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def mlflow_base():
+    """A real MLflow sqlite store built once per session (its migrations take ~13 s):
+    (path of the database file, the ids in it). Tests copy it (``mlflow_db``)."""
+    from .mlflow_source import build
+    home = Path(tempfile.mkdtemp(prefix="og-mlflow-"))
+    db = home / "mlflow.db"
+    ids = build(db)
+    yield db, ids
+    shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture
+def mlflow_db(mlflow_base, tmp_path):
+    """A copy of the session's MLflow store that a test may change: (path, ids)."""
+    db, ids = mlflow_base
+    copy = tmp_path / "mlflow.db"
+    shutil.copyfile(db, copy)
+    return copy, dict(ids)

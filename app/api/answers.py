@@ -39,6 +39,47 @@ class TeamView(Answer):
     id: str
     name: Optional[str]
     escalation: list[PersonView]
+    oncall: Optional[dict[str, Any]] = None   # a catalog's on-call links (Backstage annotations)
+
+
+class Declaration(Answer):
+    """What a source (OpenLineage, CODEOWNERS, MLflow, Backstage) declares, beside what is set."""
+
+    source: str
+    role: str
+    kind: str
+    holder: str
+    resolved: Optional[str]
+    type: Optional[str]
+    set: list[str]
+    agrees: bool
+    filled_by_source: bool
+    text: str
+
+
+class DeclaredDifference(Answer):
+    """A declared owner that differs from what a person set."""
+
+    uid: str
+    kind: Optional[str]
+    source: str
+    role: str
+    holder: str
+    resolved: Optional[str]
+    set: list[str]
+    text: str
+
+
+class CodeChange(Answer):
+    """A recent commit to the code of an artifact on the path (from the git import)."""
+
+    uid: str
+    distance: int
+    sha: str
+    time: Optional[str]
+    author: Optional[str]
+    author_name: Optional[str]
+    ago: str
 
 
 class Edge(Answer):
@@ -152,6 +193,7 @@ class ArtifactCard(Answer):
     owner: Optional[PersonSince]
     stewards: list[PersonSince]
     team: Optional[TeamView]
+    declared: list[Declaration]
     versions: list[CardVersion]
     latest_version: Optional[str]
     parents: list[LineageLink]
@@ -209,6 +251,7 @@ class IncidentCounts(Answer):
     upstream_artifacts: int
     upstream_versions: int
     recent_changes: int
+    runs_failed: int
 
 
 class IncidentAnswer(Answer):
@@ -219,6 +262,7 @@ class IncidentAnswer(Answer):
     depth: int
     upstream: list[UpstreamArtifact]
     edges: list[Edge]
+    code_changes: list[CodeChange]
     page: list[PageEntry]
     notes: list[str]
     counts: IncidentCounts
@@ -340,6 +384,7 @@ class HotspotsAnswer(Answer):
     artifacts_at_risk: int
     artifacts: list[HotArtifact]
     people: list[HotPerson]
+    declared_differences: list[DeclaredDifference]
 
 
 class HistoryVersion(Answer):

@@ -167,10 +167,19 @@ def _where(stack: list[_Frame]) -> str:
     return join_path([p for p in parts if p is not None])
 
 
-def _yaml(text: str, source: str) -> Any:
+def decode_all(text: str, source: str = "document") -> list[Any]:
+    """Every document of a YAML stream (``---`` separated; catalog files such as
+    Backstage's ``catalog-info.yaml`` hold several), each read with the rules above;
+    empty documents are dropped. JSON text is one document."""
+    if text.lstrip().startswith(("{", "[")):
+        return [_json(text, source)]
+    return [d for d in _yaml(text, source, many=True) if d is not None]
+
+
+def _yaml(text: str, source: str, many: bool = False) -> Any:
     loader = _Loader(text)
     try:
-        return _build(loader, source)
+        return _build(loader, source, many)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -181,8 +190,9 @@ def _yaml(text: str, source: str) -> Any:
         loader.dispose()
 
 
-def _build(loader, source: str) -> Any:
+def _build(loader, source: str, many: bool = False) -> Any:
     stack: list[_Frame] = []
+    roots: list[Any] = []
     anchors: dict[str, tuple[Any, int]] = {}
     open_anchors: set[str] = set()
     alias_nodes = 0
@@ -264,9 +274,13 @@ def _build(loader, source: str) -> Any:
             add(value, frame.size)
         elif kind is yaml.DocumentStartEvent:
             documents += 1
-            if documents > 1:
+            if documents > 1 and not many:
                 raise _fail(source, "a manifest is one YAML document (found a second '---')")
-    return root
+            anchors.clear()  # anchors do not cross documents
+        elif kind is yaml.DocumentEndEvent and many:
+            roots.append(root)
+            root = None
+    return roots if many else root
 
 
 class _MergeKey:

@@ -86,12 +86,14 @@ def _people(m: Manifest, st: State, b: _Builder) -> None:
         given = p.model_dump(include=p.model_fields_set - {"id"})
         if cur is None:
             fields = {"name": p.name, "email": p.email, "active": p.active}
-            b.row("upsert_people", id=p.id, **fields)
+            if p.handle is not None:  # recorded only when given (older events stay as they were)
+                fields["handle"] = p.handle
+            b.row("upsert_people", id=p.id, **{"handle": None, **fields})
             b.change("person.create", "person", p.id, **fields)
             continue
         delta = _diff(cur, given)
         if delta:
-            merged = {k: cur.get(k) for k in ("name", "email", "active")} | given
+            merged = {k: cur.get(k) for k in ("name", "email", "handle", "active")} | given
             b.row("upsert_people", id=p.id, **merged)
             b.change("person.update", "person", p.id, **delta)
 
@@ -128,15 +130,19 @@ def _artifact(a: Artifact, st: State, b: _Builder, at: int, reason: str | None) 
     namespace, name = split_uid(a.uid)
     desired = {"kind": a.kind.value, "description": a.description, "tags": a.tags,
                "links": canonical_json(a.links)}
+    source = {"source_repo": a.source.repo if a.source else None,
+              "source_path": a.source.path if a.source else None}
     if cur is None:
-        b.row("upsert_artifacts", uid=a.uid, namespace=namespace, name=name, **desired)
-        b.change("artifact.create", "artifact", a.uid, **desired)
+        b.row("upsert_artifacts", uid=a.uid, namespace=namespace, name=name, **desired, **source)
+        b.change("artifact.create", "artifact", a.uid, **desired, **(source if a.source else {}))
         owners, teams = [], []
     else:
         given = {k: v for k, v in desired.items() if k in set_fields or k == "kind"}
+        if "source" in set_fields:
+            given.update(source)
         delta = _diff(cur, given)
         if delta:
-            merged = {k: cur.get(k) for k in desired} | given
+            merged = {k: cur.get(k) for k in (*desired, *source)} | given
             b.row("upsert_artifacts", uid=a.uid, namespace=namespace, name=name, **merged)
             b.change("artifact.update", "artifact", a.uid, **delta)
         owners = [o for o in cur.get("owners") or [] if o.get("person")]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..errors import BadParameter, NotFound
 from ..schema import from_epoch_ms
 from ..store.base import GraphStore
-from . import stored_json
+from . import declared, stored_json
 from .person_view import escalation_people, load_people, person_view, split_owners
 
 SEARCH_LIMIT_MAX = 200
@@ -49,6 +49,8 @@ def show(store: GraphStore, uid: str) -> dict:
         "description": a["description"], "tags": a["tags"] or [], "links": stored_json.load_map(a["links"]),
         "owner": owner, "stewards": stewards,
         "team": team,
+        # what sources (OpenLineage, CODEOWNERS ...) declare, beside what is set
+        "declared": declared.of_artifact(store, uid),
         "versions": versions,
         "latest_version": latest,
         "parents": store.read("version_parents", uid=latest) if latest else [],

@@ -28,6 +28,7 @@ class ArtifactFacts:
     versions: int = 0
     last_activity: int | None = None                      # epoch ms: newest version or run
     has_upstream: bool = False
+    run_failed: bool = False                              # latest run failed (services.runs)
 
 
 @dataclass
@@ -81,6 +82,9 @@ def load_snapshot(store: GraphStore) -> Snapshot:
         a = artifacts.get(uid)
         if a is not None:
             a.last_activity = max(a.last_activity or last, last)
+    for (uid,) in columns(store, "artifacts_latest_run_failed", "uid"):
+        if uid in artifacts:
+            artifacts[uid].run_failed = True
     edges = []
     for down, up in columns(store, "artifact_lineage_edges", "downstream", "upstream"):
         if down in artifacts and up in artifacts:

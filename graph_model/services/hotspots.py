@@ -26,6 +26,7 @@ from ..clock import DAY_MS, now_ms as clock_ms
 from ..errors import BadParameter, NotFound
 from ..schema import Kind, from_epoch_ms
 from ..store.base import GraphStore
+from . import declared
 from . import dependency_reach as dr
 from . import risk
 from .hotspot_snapshot import ArtifactFacts, Snapshot, load_snapshot
@@ -88,6 +89,13 @@ class Ranking:
     audit_hash: str
     _views: dict = field(default_factory=dict, repr=False)
 
+    def teams_of(self, uid: str) -> frozenset[str]:
+        """The teams accountable for ``uid`` when it was ranked (empty when unknown then)."""
+        index = self._views.get("_teams")
+        if index is None:
+            index = self._views["_teams"] = {s.facts.uid: frozenset(s.facts.teams) for s in self.scored}
+        return index.get(uid, frozenset())
+
     def view(self, kind: str | None, team: str | None) -> tuple[list[_Scored], list[dict]]:
         """Risky artifacts (score > 0, in rank order) and people rows for one selection,
         remembered: the second request for the same filters costs nothing."""
@@ -98,7 +106,7 @@ class Ranking:
                         if (kind is None or s.facts.kind == kind) and (team is None or team in s.facts.teams)]
             got = ([s for s in selected if s.score > 0], _people_rows(selected, self.people))
             if len(self._views) >= VIEWS_KEPT:
-                self._views.clear()
+                self._views = {k: v for k, v in self._views.items() if k == "_teams"}
             self._views[key] = got
         return got
 
@@ -150,6 +158,11 @@ def answer(store: GraphStore, ranking: Ranking, *, limit: int = 50, kind: str | 
         "artifacts_at_risk": len(risky),
         "artifacts": [_artifact_row(s, ranking.people, ranking.at) for s in risky[:limit]],
         "people": people_rows[:limit],
+        # owners a source declares that differ from what a person set (read now, not cached:
+        # a declaration is a few rows and should show as soon as it arrives)
+        "declared_differences": [d for d in declared.differences(store)
+                                 if (kind is None or d["kind"] == kind)
+                                 and (team is None or team in ranking.teams_of(d["uid"]))][:limit],
     }
 
 
@@ -235,6 +248,8 @@ def _risk(a: ArtifactFacts, people: dict[str, dict], now: int) -> dict[str, floa
         keys.append("no_description")
     if a.kind in risk.RUNBOOK_KINDS and not a.has_runbook:
         keys.append("no_runbook")
+    if a.run_failed:
+        keys.append("run_failed")
     return {k: risk.points(k) for k in keys}
 
 
@@ -253,6 +268,7 @@ def _reasons(s: _Scored, people: dict[str, dict], now: int) -> list[str]:
         "no_team": lambda: "no team",
         "no_description": lambda: "no description",
         "no_runbook": lambda: "no runbook link",
+        "run_failed": lambda: "its latest run failed",
         "sole_owner_load": lambda: f"sole owner {s.sole_owner} alone carries {s.load} widely used artifacts",
     }
     return [phrases[k]() for k in s.risk]

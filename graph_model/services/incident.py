@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..clock import now_ms
 from ..schema import from_epoch_ms
 from ..store.base import GraphStore
-from . import lineage_walk, ownership, paging, resolve
+from . import code_changes, lineage_walk, ownership, paging, resolve, runs
 from .person_view import load_people
 
 MAX_DEPTH = lineage_walk.MAX_DEPTH   # the pages' depth field is bounded by it
@@ -26,7 +26,9 @@ def incident(store: GraphStore, uid: str, *, version: str | None = None, depth: 
         dict with ``artifact`` (owners, team with escalation, links, version, flags),
         ``upstream`` (each artifact once, nearest first, with ``last_change`` = its newest
         version and ``recent_change`` = the newest version *on the path* made or committed
-        in the 7 days before the incident, else null), ``edges``, ``page`` (ordered
+        in the 7 days before the incident, else null), ``edges``, ``code_changes``
+        (recent commits to the code of the failing artifact and its upstream, nearest
+        first, from the git import), ``page`` (ordered
         people with reasons), ``notes``, ``truncated`` and ``truncated_reason``.
 
     Raises:
@@ -47,6 +49,9 @@ def incident(store: GraphStore, uid: str, *, version: str | None = None, depth: 
         if o.team:
             person_ids.update(o.team["escalation"])
     person_ids.update(c["author"] for c in changes.values() if c.get("author"))
+    nearest = sorted(reached.items(), key=lambda kv: (kv[1]["distance"], kv[0]))
+    code = code_changes.recent(store, [(uid, 0)] + [(u, i["distance"]) for u, i in nearest], at)
+    person_ids.update(c["author"] for c in code if c.get("author"))
     members = ownership.load_members(store, {o.team["id"] for o in owned.values() if o.team}, at)
     person_ids.update(pid for ids in members.values() for pid in ids)
     people = load_people(store, person_ids)
@@ -70,16 +75,22 @@ def incident(store: GraphStore, uid: str, *, version: str | None = None, depth: 
                     recent_change=recent, flags=ownership.flags(o, change, at, recent is not None))
         upstream.append(item)
 
+    failed = runs.failed(store, uids, at)
+    for item in upstream:
+        if item["uid"] in failed:
+            item["flags"].append(runs.RUN_FAILED)
     failing = owned[uid].as_dict(people)
     own_recent = ownership.newest_recent([path_changes[start["uid"]]], at) if start["uid"] in path_changes else None
     failing.update(version=start["uid"], last_change=ownership.last_change_view(changes.get(uid)),
                    recent_change=own_recent,
                    flags=ownership.flags(owned[uid], changes.get(uid), at, own_recent is not None))
+    if uid in failed:
+        failing["flags"].append(runs.RUN_FAILED)
     for item in [failing, *upstream]:
         if item.get("team"):
             item["team"]["members"] = [people[pid] for pid in members.get(item["team"]["id"], [])
                                        if pid in people]
-    page, notes = paging.build_page(_for_paging(failing), [_for_paging(u) for u in upstream], people)
+    page, notes = paging.build_page(_for_paging(failing), [_for_paging(u) for u in upstream], people, code)
     if as_of is not None:
         notes.append("ownership, team accountability, team membership and versions are as of the "
                      "time asked; active flags and escalation lists are as they are now")
@@ -89,10 +100,12 @@ def incident(store: GraphStore, uid: str, *, version: str | None = None, depth: 
         "depth": depth,
         "upstream": upstream,
         "edges": walk.edges,
+        "code_changes": code,
         "page": page,
         "notes": notes,
         "counts": {"upstream_artifacts": len(upstream), "upstream_versions": len(walk.distance) - 1,
-                   "recent_changes": sum("recent_change" in u["flags"] for u in upstream)},
+                   "recent_changes": sum("recent_change" in u["flags"] for u in upstream),
+                   "runs_failed": sum(runs.RUN_FAILED in u["flags"] for u in upstream)},
         "truncated": walk.truncated,
         "truncated_reason": walk.truncated_reason,
     }

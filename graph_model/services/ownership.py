@@ -26,13 +26,15 @@ class Owned:
     links: dict
     owner: dict | None
     stewards: list[dict]
-    team: dict | None   # {id, name, escalation: [person ids]}
+    team: dict | None   # {id, name, escalation: [person ids], oncall (when a catalog gave one)}
 
     def as_dict(self, people: dict[str, dict]) -> dict:
         team = None
         if self.team:
             team = {"id": self.team["id"], "name": self.team["name"],
                     "escalation": escalation_people(people, self.team["escalation"])}
+            if self.team.get("oncall"):
+                team["oncall"] = self.team["oncall"]
         return {"uid": self.uid, "kind": self.kind, "description": self.description, "links": self.links,
                 "owner": self.owner, "stewards": self.stewards, "team": team}
 
@@ -45,6 +47,8 @@ def load_owned(store: GraphStore, uids: list[str], at: int) -> dict[str, Owned]:
             team_row = next((t for t in r["teams"] if t.get("id")), None)
             team = ({"id": team_row["id"], "name": team_row["name"],
                      "escalation": list(team_row.get("escalation") or [])} if team_row else None)
+            if team_row and team_row.get("oncall"):  # from a catalog import (Backstage annotations)
+                team["oncall"] = json.loads(team_row["oncall"])
             out[r["uid"]] = Owned(r["uid"], r["kind"], r.get("description"),
                                   stored_json.load_map(r.get("links")), primary, stewards, team)
     return out

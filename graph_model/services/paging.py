@@ -2,7 +2,9 @@
 
 Order (README, "Whom to page"): the failing artifact's primary owner and stewards;
 then owners and stewards of upstream artifacts with a recent change, nearest first,
-with the authors of those changes; then the other upstream owners, nearest first;
+with the authors of those changes; then the authors of recent commits to the code of
+the failing artifact and its upstream (git import), nearest first; then the other
+upstream owners, nearest first;
 then the teams' escalation lists (failing artifact's team first). Inactive people are
 never paged: where an owner is inactive (or missing), that artifact's stewards and its
 team's escalation list are pulled forward in its place, and a note says so.
@@ -71,7 +73,8 @@ def _name(p: dict) -> str:
     return f"{p.get('name') or p['id']} ({p['id']})"
 
 
-def build_page(failing: dict, upstream: list[dict], people: dict[str, dict]) -> tuple[list[dict], list[str]]:
+def build_page(failing: dict, upstream: list[dict], people: dict[str, dict],
+               code_changes: list[dict] | None = None) -> tuple[list[dict], list[str]]:
     """The ordered page list and routing notes.
 
     Args:
@@ -79,19 +82,29 @@ def build_page(failing: dict, upstream: list[dict], people: dict[str, dict]) -> 
         upstream: upstream artifacts sorted nearest first, each with owner, stewards, team,
             distance and ``recent_change`` (the new version on the path with its commit
             author and a human ``ago``, or None).
+        code_changes: recent commits to the code of the failing artifact and its
+            upstream, nearest first (``services.code_changes``); their authors come
+            after the owners of recent upstream changes.
     """
     p = Pager(people)
     p.owners(failing, failing["uid"])
-    recent = [u for u in upstream if u.get("recent_change")]
+    # a pipeline whose latest run failed ranks with the recent changes
+    recent = [u for u in upstream if u.get("recent_change") or "run_failed" in (u.get("flags") or [])]
     for u in recent:
-        rc = u["recent_change"]
-        label = f"{u['uid']} (distance {u['distance']}), changed {rc['ago']}"
+        rc = u.get("recent_change") or {}
+        why = [f"changed {rc['ago']}"] if rc else []
+        if "run_failed" in (u.get("flags") or []):
+            why.append("latest run failed")
+        label = f"{u['uid']} (distance {u['distance']}), {' and '.join(why)}"
         p.owners(u, label)
         if rc.get("author"):
             sha = (rc.get("commit") or "")[:10]
             p.add(rc["author"], f"authored commit {sha} of {rc['version']} (distance {u['distance']}), {rc['ago']}")
+    for c in code_changes or []:
+        p.add(c.get("author"), f"changed the code of {c['uid']} {c['ago']} (commit {c['sha'][:10]})")
+    ranked = {u["uid"] for u in recent}
     for u in upstream:
-        if not u.get("recent_change"):
+        if u["uid"] not in ranked:
             p.owners(u, f"{u['uid']} (distance {u['distance']})")
     p.team(failing.get("team"), f"accountable for {failing['uid']}")
     for u in upstream:

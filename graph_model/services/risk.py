@@ -91,6 +91,9 @@ FLAGS: dict[str, Flag] = {f.name: f for f in (
          (HOTSPOTS,), 0.25),
     Flag("no_runbook", "a model or deployment without a `runbook` link",
          (HOTSPOTS,), 0.25),
+    Flag("run_failed", "the latest run of it (a pipeline's run, or the run that produced its newest "
+                       "version) failed; on incident answers its owners page with recent changes",
+         (INCIDENT, HOTSPOTS), 1.0, "medium"),
 )}
 
 #: kinds that are expected to have a runbook link

@@ -11,6 +11,7 @@ from __future__ import annotations
 UNIQUE_KEYS = {
     "Artifact": "uid", "Version": "uid", "Person": "id", "Team": "id",
     "Commit": "sha", "Run": "id", "AuditEvent": "seq", "AuditHead": "id",
+    "Declaration": "key",
 }
 
 NEO4J = (
@@ -22,6 +23,7 @@ NEO4J = (
     "CREATE CONSTRAINT run_id_unique IF NOT EXISTS FOR (n:Run) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT auditevent_seq_unique IF NOT EXISTS FOR (n:AuditEvent) REQUIRE n.seq IS UNIQUE",
     "CREATE CONSTRAINT audithead_id_unique IF NOT EXISTS FOR (n:AuditHead) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT declaration_key_unique IF NOT EXISTS FOR (n:Declaration) REQUIRE n.key IS UNIQUE",
     "CREATE INDEX auditevent_target IF NOT EXISTS FOR (n:AuditEvent) ON (n.target)",
     "CREATE INDEX artifact_kind IF NOT EXISTS FOR (n:Artifact) ON (n.kind)",
     "CREATE INDEX version_artifact_uid IF NOT EXISTS FOR (n:Version) ON (n.artifact_uid)",
@@ -38,6 +40,7 @@ FALKORDB_INDEXES = (
     ("Run", "id", "CREATE INDEX FOR (n:Run) ON (n.id)"),
     ("AuditEvent", "seq", "CREATE INDEX FOR (n:AuditEvent) ON (n.seq)"),
     ("AuditHead", "id", "CREATE INDEX FOR (n:AuditHead) ON (n.id)"),
+    ("Declaration", "key", "CREATE INDEX FOR (n:Declaration) ON (n.key)"),
     ("AuditEvent", "target", "CREATE INDEX FOR (n:AuditEvent) ON (n.target)"),
     ("Artifact", "kind", "CREATE INDEX FOR (n:Artifact) ON (n.kind)"),
     ("Version", "artifact_uid", "CREATE INDEX FOR (n:Version) ON (n.artifact_uid)"),

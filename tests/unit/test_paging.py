@@ -51,3 +51,19 @@ def test_inactive_people_are_never_paged_and_routing_is_noted():
 def test_nobody_to_page_says_so():
     page, notes = build_page(art("deploy/x"), [], PEOPLE)
     assert page == [] and notes[-1].startswith("no active owner")
+
+
+def test_code_authors_after_recent_changes_before_other_upstream_owners():
+    failing = art("models/x", "own")
+    upstream = [art("data/near", "up1", distance=1),
+                art("data/changed", "up2", distance=2,
+                    recent_change={"author": None, "commit": None, "version": "data/changed@2",
+                                   "ago": "2 days before"})]
+    code = [{"uid": "models/x", "distance": 0, "sha": "1234567890abcdef", "author": "auth", "ago": "1 day before"},
+            {"uid": "data/near", "distance": 1, "sha": "fedcba0987654321", "author": None, "ago": "1 day before"},
+            {"uid": "data/near", "distance": 1, "sha": "aaaaaaaaaaaaaaaa", "author": "gone", "ago": "3 days before"},
+            {"uid": "data/near", "distance": 1, "sha": "bbbbbbbbbbbbbbbb", "author": "own", "ago": "4 days before"}]
+    page, _ = build_page(failing, upstream, PEOPLE, code)
+    assert [e["person"]["id"] for e in page] == ["own", "up2", "auth", "up1"]
+    assert page[2]["reasons"] == ["changed the code of models/x 1 day before (commit 1234567890)"]
+    assert page[0]["reasons"][1] == "changed the code of data/near 4 days before (commit bbbbbbbbbb)"

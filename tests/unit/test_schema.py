@@ -47,3 +47,34 @@ def test_hash_chain_links_and_changes_with_content():
     assert [e["seq"] for e in events] == [1, 2] and events[1]["prev_hash"] == events[0]["hash"]
     assert event_hash(events[0]) == events[0]["hash"]
     assert event_hash(dict(events[0], reason="other")) != events[0]["hash"]
+
+
+def test_person_handle_and_artifact_source_rules():
+    import pytest
+    from pydantic import ValidationError
+
+    from graph_model.schema import Artifact, Person
+    assert Person(id="ana", name="Ana", handle="Ana-S").handle == "Ana-S"
+    for bad in ("@ana", "ana-", "a b", "", "-ana", "ana/x"):
+        with pytest.raises(ValidationError):
+            Person(id="ana", name="Ana", handle=bad)
+    ok = Artifact(uid="m/x", kind="model", source={"repo": "git@github.com:acme/ml.git", "path": "src/x/"})
+    assert (ok.source.repo, ok.source.path) == ("git@github.com:acme/ml.git", "src/x/")
+    for repo, path in [("javascript:alert(1)", "a"), ("https://h/r", "/abs"), ("https://h/r", "a/../b"),
+                       ("https://h/r", "a//b"), ("https://h/r", "a\\b"), ("https://h/r", ""), ("https://h/r", "a\nb")]:
+        with pytest.raises(ValidationError):
+            Artifact(uid="m/x", kind="model", source={"repo": repo, "path": path})
+
+
+def test_decode_all_reads_every_document_with_the_bounded_rules():
+    import pytest
+
+    from graph_model.errors import ValidationFailed
+    from graph_model.ingest.decode import decode, decode_all
+    assert decode_all("a: 1\n---\n---\nb: &x [1]\nc: *x\n") == [{"a": 1}, {"b": [1], "c": [1]}]
+    with pytest.raises(ValidationFailed, match="unknown alias"):
+        decode_all("a: &x 1\n---\nb: *x\n")            # anchors do not cross documents
+    with pytest.raises(ValidationFailed, match="one YAML document"):
+        decode("a: 1\n---\nb: 2\n")                    # a manifest is still one document
+    with pytest.raises(ValidationFailed, match="tag"):
+        decode_all("a: 1\n---\nb: !!python/object:os.system x\n")

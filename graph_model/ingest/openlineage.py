@@ -1,0 +1,386 @@
+"""Applies OpenLineage events through the one write path: a planner, as ``manifest`` is.
+
+Mapping (docs/lineage.md has the user's version):
+
+- a job -> an artifact of kind ``pipeline``; every input and output dataset -> an
+  artifact of kind ``dataset`` (uids by ``ol_names``; the kind is set on creation only,
+  so a kind a person chose stays). The facets kept (``schema``, ``documentation``,
+  ``sql``, ``sourceCodeLocation``) are stored per facet with the event time they came
+  from; an older event never replaces a newer facet, whatever the arrival order.
+- a run -> a ``Run`` (id, status from the event types, start = earliest START/RUNNING
+  time, end = the terminal event's time, the parent facet as ``CHILD_OF`` the parent run
+  which is ``RUN_OF`` its job, error message), ``RUN_OF`` its job, ``WRITES`` the
+  outputs it names; and a version of the pipeline named by the run id
+  (``<job uid>@<run id>``) made at the run's first event time, ``PRODUCED_BY`` the run,
+  ``BUILT_FROM`` the commit of ``sourceCodeLocation`` when its version is a git sha,
+  ``DERIVED_FROM`` (relation ``input``) the newest version of each input created
+  before each event's time (the run's own versions left out; an input never written by
+  an observed run gets a version ``observed``).
+- a run that completes writes: each output gets a version ``<dataset uid>@<run id>``
+  made at the completion time, ``DERIVED_FROM`` (relation ``written_by``) the run's
+  pipeline version, so the inputs it read are its upstream at two hops, with the job
+  between them; it keeps the schema facet's columns. A failed or aborted run records no
+  output version; its pipeline is flagged ``run_failed`` (``services.runs``).
+- the ownership facet -> a declaration by ``openlineage:<producer>`` (``services.declared``):
+  ``user:<id or e-mail>`` a person, ``team:<id or name>`` a team; the first person
+  declared is the primary, the others stewards.
+
+Idempotent and order-free within a run: every value is a function of the set of events
+seen (minimum, maximum, newest by event time), so the same event twice writes nothing,
+and START after COMPLETE gives the graph COMPLETE after START gives. Across runs, an
+input is resolved to the versions known when the reading event arrives.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any, Iterable
+
+from ..schema import REPO_SCHEMES, SHA_RE, canonical_json, split_uid, url_problem
+from ..services import declared, write_path
+from ..services.audit import Change
+from ..store.base import GraphStore, Reader, Statement, batched
+from .ol_events import Event, Node
+
+STATEMENT_ORDER = (
+    "ol_upsert_artifacts", "ol_upsert_runs", "ol_link_parent_runs", "ol_link_writes",
+    "ol_upsert_commits", "ol_upsert_versions", "link_previous", "ol_link_produced_by",
+    "link_built_from", "add_lineage",
+)
+KEPT_FACETS = ("schema", "documentation", "sql", "sourceCodeLocation")
+STATUS = {"START": "running", "RUNNING": "running", "COMPLETE": "completed", "FAIL": "failed",
+          "ABORT": "aborted"}
+TERMINAL = {"completed": "COMPLETE", "failed": "FAIL", "aborted": "ABORT"}
+# when two terminal events carry the same time, the worse one wins
+PRECEDENCE = {"COMPLETE": 0, "ABORT": 1, "FAIL": 2}
+OBSERVED = "observed"
+SOURCE_PREFIX = "openlineage:"
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.rows: dict[str, list[dict]] = {name: [] for name in STATEMENT_ORDER}
+        self.changes: list[Change] = []
+
+    def row(self, _query: str, **values: Any) -> None:
+        self.rows[_query].append(values)
+
+    def change(self, _action: str, _kind: str, _target: str, **details: Any) -> None:
+        self.changes.append(Change(_action, _kind, _target, details))
+
+    def statements(self) -> list[Statement]:
+        return [Statement(name, {"rows": chunk}) for name in STATEMENT_ORDER
+                for chunk in batched(self.rows[name])]
+
+
+def _fetch(reader: Reader, query: str, param: str, keys: Iterable[str], key: str) -> dict[str, dict]:
+    out = {}
+    for chunk in batched(sorted(set(keys)), 500):
+        for r in reader(query, **{param: chunk}):
+            out[r[key]] = r
+    return out
+
+
+def owner_declarations(owners: list[dict]) -> list[declared.Declared]:
+    """The ownership facet's owners as declarations (first person primary, others stewards)."""
+    out, people = [], 0
+    for o in owners:
+        name, note = o["name"], o.get("type")
+        prefix, _, rest = name.partition(":")
+        if prefix.lower() == "team" and rest.strip():
+            out.append(declared.Declared("team", rest.strip(), "team", note))
+            continue
+        holder = rest.strip() if prefix.lower() == "user" and rest.strip() else name
+        out.append(declared.Declared("primary" if people == 0 else "steward", holder, "person", note))
+        people += 1
+    return out
+
+
+class _Plan:
+    """One planning pass over a list of events (one request) against the stored state."""
+
+    def __init__(self, events: list[Event], reader: Reader, at: int) -> None:
+        self.events = sorted(events, key=lambda e: (e.time, e.path))
+        self.reader = reader
+        self.at = at
+        self.b = _Builder()
+        self.runs = defaultdict(list)
+        for e in self.events:
+            if e.kind == "run":
+                self.runs[e.run_id].append(e)
+        self.latest: dict[str, dict] = {}        # artifact uid -> {latest, seq}
+        self.versions: dict[str, dict] = {}      # stored versions by uid
+        self.planned: dict[str, dict] = {}       # versions created in this plan
+        self.run_state: dict[str, dict] = {}
+
+    def who(self, e: Event) -> dict:
+        return {"producer": e.producer, "run": e.run_id} if e.run_id else {"producer": e.producer}
+
+    # -- artifacts -------------------------------------------------------------------
+    def artifacts(self) -> None:
+        seen: dict[str, list[tuple[Event, str, Node]]] = defaultdict(list)
+        for e in self.events:
+            if e.job:
+                seen[e.job.uid].append((e, "pipeline", e.job))
+            if e.dataset:
+                seen[e.dataset.uid].append((e, "dataset", e.dataset))
+            for n in e.inputs + e.outputs:
+                seen[n.uid].append((e, "dataset", n))
+            if e.parent:
+                seen[e.parent["job"].uid].append((e, "pipeline", e.parent["job"]))
+        stored = _fetch(self.reader, "ol_artifacts_by_uids", "uids", seen, "uid")
+        for uid in sorted(seen):
+            items = seen[uid]
+            cur = stored.get(uid)
+            lineage = json.loads(cur["lineage"]) if cur and cur.get("lineage") else {}
+            facets = dict(lineage.get("facets") or {})
+            for e, _, node in items:
+                for name in KEPT_FACETS:
+                    if name in node.facets:
+                        have = facets.get(name)
+                        if have is None or e.time >= have["at"]:
+                            facets[name] = {"at": e.time, "value": node.facets[name]}
+            first_e, kind, node = items[0]
+            text = canonical_json({"facets": facets}) if facets else None
+            namespace, name = split_uid(uid)
+            row = {"uid": uid, "kind": kind, "namespace": namespace, "name": name,
+                   "origin_namespace": node.namespace, "origin_name": node.name, "lineage": text}
+            if cur is None:
+                self.b.row("ol_upsert_artifacts", **row)
+                self.b.change("artifact.create", "artifact", uid, kind=kind, origin_namespace=node.namespace,
+                              origin_name=node.name, facets=sorted(facets), **self.who(first_e))
+            elif (text != cur.get("lineage") or cur.get("origin_namespace") != node.namespace
+                  or cur.get("origin_name") != node.name):
+                old = (json.loads(cur["lineage"]).get("facets") or {}) if cur.get("lineage") else {}
+                changed = sorted(k for k in facets if old.get(k) != facets[k])
+                self.b.row("ol_upsert_artifacts", **row)
+                self.b.change("artifact.update", "artifact", uid, facets=changed,
+                              origin_namespace=node.namespace, origin_name=node.name, **self.who(items[-1][0]))
+
+    # -- runs ------------------------------------------------------------------------
+    def fold_runs(self) -> None:
+        stored = _fetch(self.reader, "ol_runs_by_ids", "ids", self.runs, "id")
+        for rid in sorted(self.runs):
+            evs = self.runs[rid]
+            cur = stored.get(rid) or {}
+            last = evs[-1]
+            starts = [e.time for e in evs if e.event_type in ("START", "RUNNING")]
+            if cur.get("started_at") is not None:
+                starts.append(cur["started_at"])
+            terminals = [(e.time, PRECEDENCE[e.event_type], e.event_type) for e in evs if e.event_type in PRECEDENCE]
+            if cur.get("status") in TERMINAL and cur.get("ended_at") is not None:
+                t = TERMINAL[cur["status"]]
+                terminals.append((cur["ended_at"], PRECEDENCE[t], t))
+            if terminals:
+                ended_at, _, kind = max(terminals)
+                status = STATUS[kind]
+            else:
+                ended_at = None
+                status = "running" if starts else (cur.get("status") or "other")
+            seen = [e.time for e in evs] + ([cur["seen_at"]] if cur.get("seen_at") is not None else [])
+            with_parent = [e for e in evs if e.parent]
+            parent = with_parent[-1].parent if with_parent else None
+            with_error = [e for e in evs if e.error]
+            error = with_error[-1].error if with_error else None
+            fields = {
+                "job_uid": last.job.uid, "status": status, "started_at": min(starts) if starts else None,
+                "ended_at": ended_at, "seen_at": min(seen),
+                "parent_run": parent["run_id"] if parent else cur.get("parent_run"),
+                "error_message": error["message"] if error else cur.get("error_message"),
+                "error_language": error["language"] if error else cur.get("error_language"),
+                "producer": cur.get("producer") or evs[0].producer,
+            }
+            self.run_state[rid] = dict(fields, writes=set(cur.get("writes") or []),
+                                       outputs=[n for e in evs for n in e.outputs], events=evs)
+            delta = {k: [cur.get(k), v] for k, v in fields.items() if cur.get(k) != v}
+            if not cur:
+                self.b.row("ol_upsert_runs", id=rid, **fields)
+                self.b.change("run.create", "run", rid, **(fields | self.who(last)))
+            elif delta:
+                self.b.row("ol_upsert_runs", id=rid, **fields)
+                self.b.change("run.update", "run", rid, **(delta | self.who(last)))
+            if parent and cur.get("parent_run") != parent["run_id"]:
+                self.b.row("ol_link_parent_runs", id=rid, parent=parent["run_id"], parent_job=parent["job"].uid)
+                if cur:
+                    self.b.change("run.parent", "run", rid, parent=parent["run_id"],
+                                  parent_job=parent["job"].uid, **self.who(last))
+            for uid in sorted({n.uid for n in self.run_state[rid]["outputs"]} - self.run_state[rid]["writes"]):
+                self.b.row("ol_link_writes", id=rid, uid=uid)
+                self.b.change("run.output", "run", rid, artifact=uid, **self.who(last))
+
+    # -- versions --------------------------------------------------------------------
+    def _new_version(self, auid: str, version: str, created_at: int, run: str | None,
+                     schema: str | None, sha: str | None, who: dict) -> dict:
+        vuid = f"{auid}@{version}"
+        latest = self.latest.setdefault(auid, {"latest": None, "seq": 0})
+        seq = int(latest["seq"] or 0) + 1
+        v = {"uid": vuid, "artifact_uid": auid, "version": version, "seq": seq, "created_at": created_at,
+             "schema": schema, "run": run, "sha": sha, "previous": latest["latest"], "derived": [], "who": who}
+        latest.update(latest=vuid, seq=seq)
+        self.planned[vuid] = v
+        return v
+
+    def _commit(self, evs: list[Event]) -> tuple[str | None, str | None]:
+        """(sha, repo) of the newest sourceCodeLocation of the run's job whose version is a sha."""
+        for e in reversed(evs):
+            loc = e.job.facets.get("sourceCodeLocation") if e.job else None
+            if loc and loc.get("version") and SHA_RE.match(loc["version"].lower()):
+                repo = loc.get("repoUrl") or loc.get("url")
+                if repo and url_problem(repo, "repo", REPO_SCHEMES, scp=True):
+                    repo = None
+                return loc["version"].lower(), repo
+        return None, None
+
+    def versions_of_runs(self) -> None:
+        if not self.runs:
+            return
+        candidates, arts = set(), set()
+        for rid, st in self.run_state.items():
+            candidates.add(f"{st['job_uid']}@{rid}")
+            arts.add(st["job_uid"])
+            for uid in {n.uid for n in st["outputs"]} | st["writes"]:
+                candidates.add(f"{uid}@{rid}")
+                arts.add(uid)
+            for e in st["events"]:
+                for n in e.inputs:
+                    candidates.add(f"{n.uid}@{OBSERVED}")
+                    arts.add(n.uid)
+        self.versions = _fetch(self.reader, "ol_versions_by_uids", "uids", candidates, "uid")
+        for v in self.versions.values():
+            v["upstream"] = {(u["uid"], u["relation"]) for u in v.get("upstream") or [] if u.get("uid")}
+        self.latest = _fetch(self.reader, "latest_versions_of", "uids", arts, "uid")
+        for rid in sorted(self.run_state):
+            st = self.run_state[rid]
+            sha, repo = self._commit(st["events"])
+            who = {"producer": st["producer"], "run": rid}
+            pv = f"{st['job_uid']}@{rid}"
+            cur = self.versions.get(pv)
+            if cur is None:
+                if sha:
+                    self.b.row("ol_upsert_commits", sha=sha, repo=repo)
+                v = self._new_version(st["job_uid"], rid, st["seen_at"], rid, None, sha, who)
+                v["commit_repo"] = repo
+            elif cur["created_at"] != st["seen_at"]:
+                self.b.row("ol_upsert_versions", uid=pv, artifact_uid=st["job_uid"], version=rid, seq=cur["seq"],
+                           created_at=st["seen_at"], schema=cur.get("schema"))
+                self.b.change("version.update", "version", pv, created_at=[cur["created_at"], st["seen_at"]], **who)
+            st["commit"] = sha or (cur or {}).get("sha")
+        # outputs of completed runs, before inputs are resolved (a batch may write then read)
+        for rid in sorted(self.run_state):
+            st = self.run_state[rid]
+            if st["status"] != "completed":
+                continue
+            schemas: dict[str, Any] = {}
+            for e in st["events"]:
+                for n in e.outputs:
+                    if "schema" in n.facets:
+                        schemas[n.uid] = n.facets["schema"]
+            for uid in sorted({n.uid for n in st["outputs"]} | st["writes"]):
+                ov = f"{uid}@{rid}"
+                if ov in self.versions or ov in self.planned:
+                    continue
+                schema = canonical_json(schemas[uid]) if uid in schemas else None
+                v = self._new_version(uid, rid, st["ended_at"], rid, schema, st["commit"],
+                                      {"producer": st["producer"], "run": rid})
+                v["derived"].append((f"{st['job_uid']}@{rid}", "written_by"))
+
+    def inputs(self) -> None:
+        asks: dict[str, dict] = {}
+        for rid, st in self.run_state.items():
+            for e in st["events"]:
+                for n in e.inputs:
+                    key = f"{rid}|{n.uid}|{e.time}"
+                    asks[key] = {"key": key, "uid": n.uid, "before": e.time, "exclude": f"{n.uid}@{rid}",
+                                 "rid": rid}
+        found: dict[str, dict] = {}
+        rows = [{k: a[k] for k in ("key", "uid", "before", "exclude")} for a in asks.values()]
+        for chunk in batched(rows, 500):
+            for r in self.reader("ol_version_before", rows=chunk):
+                if r.get("uid"):
+                    found[r["key"]] = r
+        for key in sorted(asks):
+            a = asks[key]
+            best = found.get(key)
+            best = (best["created_at"], best["uid"]) if best else None
+            for v in self.planned.values():
+                if v["artifact_uid"] == a["uid"] and v["created_at"] < a["before"] and v["uid"] != a["exclude"]:
+                    if best is None or (v["created_at"], v["uid"]) > best:
+                        best = (v["created_at"], v["uid"])
+            if best is None:
+                base = f"{a['uid']}@{OBSERVED}"
+                if base not in self.versions and base not in self.planned:
+                    self._new_version(a["uid"], OBSERVED, a["before"], None, None, None,
+                                      {"producer": self.run_state[a["rid"]]["producer"], "run": a["rid"]})
+                target = base
+            else:
+                target = best[1]
+            st = self.run_state[a["rid"]]
+            self._derive(f"{st['job_uid']}@{a['rid']}", target, "input", {"producer": st["producer"], "run": a["rid"]})
+
+    def _derive(self, vuid: str, upstream: str, relation: str, who: dict) -> None:
+        planned = self.planned.get(vuid)
+        if planned is not None:
+            if (upstream, relation) not in planned["derived"]:
+                planned["derived"].append((upstream, relation))
+            return
+        cur = self.versions[vuid]
+        if (upstream, relation) in cur["upstream"]:
+            return
+        cur["upstream"].add((upstream, relation))
+        self.b.row("add_lineage", uid=vuid, upstream=upstream, relation=relation)
+        self.b.change("lineage.add", "version", vuid, upstream=upstream, relation=relation, **who)
+
+    def emit_versions(self) -> None:
+        for vuid, v in self.planned.items():
+            self.b.row("ol_upsert_versions", uid=vuid, artifact_uid=v["artifact_uid"], version=v["version"],
+                       seq=v["seq"], created_at=v["created_at"], schema=v["schema"])
+            if v["previous"]:
+                self.b.row("link_previous", uid=vuid, previous=v["previous"])
+            if v["run"]:
+                self.b.row("ol_link_produced_by", uid=vuid, run=v["run"])
+            if v["sha"]:
+                self.b.row("link_built_from", uid=vuid, sha=v["sha"])
+            for up, rel in v["derived"]:
+                self.b.row("add_lineage", uid=vuid, upstream=up, relation=rel)
+            self.b.change("version.create", "version", vuid, created_at=v["created_at"], previous=v["previous"],
+                          commit=({"sha": v["sha"], "repo": v.get("commit_repo")} if v["sha"] else None),
+                          schema=json.loads(v["schema"]) if v["schema"] else None,
+                          derived_from=[{"uid": u, "relation": r} for u, r in v["derived"]], **v["who"])
+
+    # -- ownership -------------------------------------------------------------------
+    def declarations(self) -> tuple[list[Statement], list[Change]]:
+        newest: dict[tuple[str, str], tuple[Event, list[dict]]] = {}
+        for e in self.events:
+            for n in ([e.job] if e.job else []) + ([e.dataset] if e.dataset else []) + e.inputs + e.outputs:
+                if "ownership" in n.facets:
+                    newest[(n.uid, SOURCE_PREFIX + e.producer)] = (e, n.facets["ownership"])
+        items = {k: owner_declarations(owners) for k, (_, owners) in newest.items()}
+        stmts, changes = declared.plan(self.reader, self.at, items)
+        return stmts, changes
+
+    def run(self) -> write_path.ChangePlan:
+        self.artifacts()
+        self.fold_runs()
+        self.versions_of_runs()
+        self.inputs()
+        self.emit_versions()
+        stmts, changes = self.declarations()
+        return write_path.ChangePlan(self.b.statements() + stmts, self.b.changes + changes)
+
+
+def plan_events(events: list[Event], reader: Reader, at: int) -> write_path.ChangePlan:
+    """Diff ``events`` (already checked by ``ol_events.events``) against the graph."""
+    return _Plan(events, reader, at).run()
+
+
+def ingest(store: GraphStore, events: list[Event], *, actor: str | None = None,
+           at: int | None = None) -> write_path.WriteSummary:
+    """Apply checked events as one audited unit (all or nothing)."""
+    if len(events) == 1:
+        e = events[0]
+        reason = f"openlineage {e.kind} event" + (f" {e.event_type}" if e.event_type else "") + f" from {e.producer}"
+    else:
+        reason = f"openlineage batch of {len(events)} events"
+    return write_path.apply(store, lambda reader, when: plan_events(events, reader, when),
+                            actor=actor, reason=reason, at=at)
