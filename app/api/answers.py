@@ -515,3 +515,61 @@ class CypherAnswer(Answer):
     elapsed_ms: float
     queued_ms: float
     engine_timeout_ms: int
+
+
+# -- handoffs and reviews ------------------------------------------------------------
+
+class HandoffRow(Answer):
+    """An open handoff as a person's list shows it (times are epoch milliseconds)."""
+
+    id: str
+    artifact: str
+    to: str
+    role: Literal["owner", "steward"]
+    reason: str
+    items: list[str]
+    status: Literal["open", "accepted", "declined", "cancelled"]
+    opened_by: str                     # a person id, or team:<id> for a team's token
+    opened_at: int
+
+
+class Handoff(HandoffRow):
+    """The handoff: its checklist items, who opened and closed it, and (once accepted) the
+    answered checklist."""
+
+    closed_by: Optional[str]
+    closed_at: Optional[int]
+    checklist: Optional[dict[str, bool]]
+    from_person: Optional[str]         # who gives the role up (a portfolio's person)
+
+
+class HandoffList(Answer):
+    """The handoffs opened, one per role the person holds (none when they hold none)."""
+
+    handoffs: list[Handoff]
+
+
+class HandoffsOfPerson(Answer):
+    """Open handoffs waiting for the person, and open handoffs the person opened."""
+
+    waiting: list[HandoffRow]
+    opened: list[HandoffRow]
+
+
+class ReviewStatus(Answer):
+    """A primary ownership's review: review-by is the last confirmation (else the start)
+    plus the review period."""
+
+    uid: str
+    owner: str
+    since: Optional[str]
+    confirmed_at: Optional[str]
+    review_by: Optional[str]
+    overdue: bool
+
+
+class OverdueReviews(Answer):
+    """Primary ownerships past their review-by date, most overdue first."""
+
+    review_days: int
+    overdue: list[ReviewStatus]

@@ -1,87 +1,83 @@
 """Handoffs over the API: open, accept (with the checklist), decline, cancel, list.
 
-Bodies are JSON objects; who may do each step is the domain's decision
+``@operation`` validates each body against its model (every problem with its path,
+before the view runs); who may do each step is the domain's decision
 (``graph_model.services.handoffs``), made inside the write unit.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app
 
-from graph_model.errors import Problem, ValidationFailed
 from graph_model.services import handoffs
 
+from . import answers
+from .models import AcceptHandoff, CloseHandoff, HandoffPath, HandoffsQuery, OpenHandoff, OpenPortfolio, Problems
+from .operation import operation
 from ..access import current_principal
-from ..params import required_arg
 from ..storage import get_store
 
 bp = Blueprint("handoffs", __name__)
 
-
-def _body() -> dict:
-    body = request.get_json(silent=True) if request.content_length else {}
-    if not isinstance(body, dict):
-        raise ValidationFailed([Problem("body", "must be a JSON object")])
-    return body
+_NO_HANDOFF = "unknown handoff"
+_CLOSED = ("a parameter or the body breaks a rule of this document, or the handoff is no longer open "
+           "(already accepted, declined or cancelled)", Problems)
 
 
-def _text(body: dict, name: str, required: bool = True) -> str | None:
-    value = body.get(name)
-    if value is None and not required:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        raise ValidationFailed([Problem(name, "is required (a string)")])
-    return value.strip()
+def _checklists() -> dict[str, list[str]] | None:
+    return current_app.config.get("OWNERGRAPH_HANDOFF_CHECKLISTS")
 
 
 @bp.post("/api/v1/handoffs")
-def open_handoff():
-    body = _body()
-    fields = ("artifact", "to", "role", "reason")
-    problems = [Problem(n, "is required (a string)") for n in fields
-                if not isinstance(body.get(n), str) or not body[n].strip()]
-    if problems:
-        raise ValidationFailed(problems)
-    answer = handoffs.open_handoff(
-        get_store(), current_principal(), artifact=body["artifact"].strip(), to=body["to"].strip(),
-        role=body["role"].strip(), reason=body["reason"].strip(),
-        per_kind=current_app.config.get("OWNERGRAPH_HANDOFF_CHECKLISTS"))
-    return jsonify(answer), 201
+@operation("Open a handoff of an artifact's owner or steward role to a person",
+           answer=answers.Handoff, body=OpenHandoff, status=201,
+           responses={400: ("the body breaks a rule of this document, or `to` is not an active person",
+                            Problems),
+                      404: "unknown artifact"})
+def open_handoff(body: OpenHandoff):
+    return handoffs.open_handoff(get_store(), current_principal(), artifact=body.artifact, to=body.to,
+                                 role=body.role, reason=body.reason, per_kind=_checklists())
 
 
 @bp.post("/api/v1/handoffs/portfolio")
-def portfolio():
-    body = _body()
-    problems = [Problem(n, "is required (a string)") for n in ("person", "to", "reason")
-                if not isinstance(body.get(n), str) or not body[n].strip()]
-    if problems:
-        raise ValidationFailed(problems)
-    opened = handoffs.open_portfolio(get_store(), current_principal(), person=body["person"].strip(),
-                                     to=body["to"].strip(), reason=body["reason"].strip(),
-                                     per_kind=current_app.config.get("OWNERGRAPH_HANDOFF_CHECKLISTS"))
-    return jsonify({"handoffs": opened}), 201
+@operation("Open a handoff to one person for every role another person holds (leaving, moving teams)",
+           answer=answers.HandoffList, body=OpenPortfolio, status=201,
+           responses={400: ("the body breaks a rule of this document, or `to` is not an active person "
+                            "other than `person`", Problems),
+                      404: "unknown person"})
+def portfolio(body: OpenPortfolio):
+    opened = handoffs.open_portfolio(get_store(), current_principal(), person=body.person, to=body.to,
+                                     reason=body.reason, per_kind=_checklists())
+    return {"handoffs": opened}
 
 
 @bp.post("/api/v1/handoffs/<hid>/accept")
-def accept(hid: str):
-    checklist = _body().get("checklist")
-    if not isinstance(checklist, dict):
-        raise ValidationFailed([Problem("checklist", 'must be an object {"item": true, ...}')])
-    return jsonify(handoffs.accept(get_store(), current_principal(), hid, checklist))
+@operation("Accept a handoff (its receiver, every checklist item checked): the role moves",
+           answer=answers.Handoff, path=HandoffPath, body=AcceptHandoff,
+           responses={400: ("a parameter or the body breaks a rule of this document, an item of the "
+                            "handoff's checklist is not checked (each named checklist.<item>), or the "
+                            "handoff is no longer open", Problems),
+                      404: _NO_HANDOFF})
+def accept(hid: str, body: AcceptHandoff):
+    return handoffs.accept(get_store(), current_principal(), hid, body.checklist)
 
 
 @bp.post("/api/v1/handoffs/<hid>/decline")
-def decline(hid: str):
-    return jsonify(handoffs.close(get_store(), current_principal(), hid, "decline",
-                                  _text(_body(), "reason", required=False)))
+@operation("Decline a handoff (its receiver)", answer=answers.Handoff, path=HandoffPath,
+           body=CloseHandoff, body_required=False, responses={400: _CLOSED, 404: _NO_HANDOFF})
+def decline(hid: str, body: CloseHandoff):
+    return handoffs.close(get_store(), current_principal(), hid, "decline", body.reason)
 
 
 @bp.post("/api/v1/handoffs/<hid>/cancel")
-def cancel(hid: str):
-    return jsonify(handoffs.close(get_store(), current_principal(), hid, "cancel",
-                                  _text(_body(), "reason", required=False)))
+@operation("Cancel a handoff (its opener, or anyone with rights on the artifact)", answer=answers.Handoff,
+           path=HandoffPath, body=CloseHandoff, body_required=False, responses={400: _CLOSED, 404: _NO_HANDOFF})
+def cancel(hid: str, body: CloseHandoff):
+    return handoffs.close(get_store(), current_principal(), hid, "cancel", body.reason)
 
 
 @bp.get("/api/v1/handoffs")
-def of_person():
-    return jsonify(handoffs.of_person(get_store(), required_arg("person")))
+@operation("A person's open handoffs: waiting for them, and opened by them",
+           answer=answers.HandoffsOfPerson, query=HandoffsQuery)
+def of_person(args: HandoffsQuery):
+    return handoffs.of_person(get_store(), args.person)

@@ -16,13 +16,14 @@ surrounding whitespace after validation, as the services always did.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, Literal, Optional
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
 from graph_model.schema import NAMESPACE_RE, VERSION_RE, Kind
 from graph_model.services import artifacts as artifacts_service
 from graph_model.services import console as console_service
+from graph_model.services import handoffs as handoffs_service
 from graph_model.services import hotspots as hotspots_service
 from graph_model.services import incident as incident_service
 
@@ -148,6 +149,82 @@ class CypherRequest(BaseModel):
     query: str = Field(min_length=1, max_length=console_service.MAX_QUERY_CHARS, pattern=QUERY_PATTERN,
                        description="a read-only Cypher query")
     params: Optional[dict[str, Any]] = Field(None, description="values for $parameters")
+
+
+# -- handoffs and reviews -------------------------------------------------------------
+
+HANDOFF_ID_PATTERN = r"^[A-Za-z0-9-]+$"
+"""What a handoff id is made of (``ho-<hex>``, ``ho-<hex>-<n>`` for a portfolio's): an id
+outside it names no handoff, and refusing it here keeps control characters from the engine."""
+
+
+class PathModel(BaseModel):
+    """Path parameters (Flask matched them as text; a '/' never reaches a parameter)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, regex_engine="python-re")
+
+
+class HandoffPath(PathModel):
+    hid: str = Field(max_length=64, pattern=HANDOFF_ID_PATTERN, examples=["ho-0a1b2c3d4e"],
+                     description="the handoff's id, as opening it answered")
+
+
+class BodyModel(BaseModel):
+    """A JSON request body; fields other than these are ignored (as they always were)."""
+
+    model_config = ConfigDict(extra="ignore", regex_engine="python-re")
+
+
+class HandoffsQuery(QueryModel):
+    person: Text = Field(description="person id: the open handoffs waiting for them and those they opened",
+                         examples=["di"])
+
+
+class OpenHandoff(BodyModel):
+    """Hand an artifact's owner or steward role to a person, who accepts it with the checklist."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"artifact": "models/churn", "to": "di", "role": "owner", "reason": "moving to the data team"}]})
+
+    artifact: Text = Field(description="artifact uid")
+    to: Text = Field(description="the person who receives the role (an active person)")
+    role: Literal[handoffs_service.ROLES] = Field(description="the role handed over")
+    reason: Text = Field(description="recorded on the ownership change")
+
+
+class OpenPortfolio(BodyModel):
+    """Hand every role a person holds now to another person, one handoff each."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"person": "bo", "to": "di", "reason": "bo moves to research"}]})
+
+    person: Text = Field(description="whose roles are handed over (the caller, unless an admin)")
+    to: Text = Field(description="the person who receives them (an active person, not the same one)")
+    reason: Text = Field(description="recorded on every ownership change")
+
+
+class AcceptHandoff(BodyModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"checklist": {item: True for item in handoffs_service.DEFAULT_CHECKLIST}}]})
+
+    checklist: dict[str, StrictBool] = Field(
+        description="every item of the handoff's checklist, checked (true); the handoff lists its items")
+
+
+class CloseHandoff(BodyModel):
+    """Optional: a request without a body declines or cancels without a reason."""
+
+    reason: OptionalText = Field(None, description="recorded on the audit event")
+
+
+class ConfirmReview(BodyModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"artifact": "models/churn"}]})
+
+    artifact: Text = Field(description="artifact uid; the caller must be its primary owner")
+
+
+class OverdueQuery(QueryModel):
+    limit: _int(1, 5000) = Field(100, description="at most this many ownerships, most overdue first")
 
 
 class ProblemView(BaseModel):

@@ -10,6 +10,7 @@ schemas (``models_json_schema``), which OpenAPI 3.1 takes as they are; no other 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Flask
@@ -22,18 +23,31 @@ from .operation import Operation
 
 REF = "#/components/schemas/{model}"
 _HIDDEN_METHODS = {"HEAD", "OPTIONS"}
+_FLASK_PARAM = re.compile(r"<(?:[^<>:]+:)?([^<>]+)>")
+
+
+def template(rule: str) -> str:
+    """Flask's ``/handoffs/<hid>/accept`` (or ``<string:hid>``) as OpenAPI's ``/handoffs/{hid}/accept``."""
+    return _FLASK_PARAM.sub(r"{\1}", rule)
 
 
 def operations(app: Flask) -> list[tuple[str, str, Operation]]:
-    """(path, method, declaration) of every declared view, sorted by path then method."""
+    """(path, method, declaration) of every declared view, sorted by path then method.
+
+    A route's parameters and its declared path model must name the same fields: an
+    undescribed parameter (or a described one the route lacks) is refused here, so the
+    document cannot be built wrong."""
     out = []
     for rule in app.url_map.iter_rules():
         spec = getattr(app.view_functions.get(rule.endpoint), "api_operation", None)
         if spec is None:
             continue
-        if "<" in rule.rule:
-            raise ValueError(f"{rule.rule}: path parameters are not described yet")
-        out.extend((rule.rule, m.lower(), spec) for m in sorted((rule.methods or set()) - _HIDDEN_METHODS))
+        described = set(spec.path.model_fields) if spec.path is not None else set()
+        if set(rule.arguments) != described:
+            raise ValueError(f"{rule.rule}: path parameters {sorted(rule.arguments)} but the declaration "
+                             f"describes {sorted(described)}")
+        out.extend((template(rule.rule), m.lower(), spec)
+                   for m in sorted((rule.methods or set()) - _HIDDEN_METHODS))
     return sorted(out, key=lambda o: (o[0], o[1]))
 
 
@@ -52,16 +66,23 @@ def _param_schema(schema: dict) -> dict:
     return schema
 
 
-def _parameters(model: type[BaseModel], schema: dict) -> list[dict]:
+def _parameters(schema: dict, where: str = "query") -> list[dict]:
     out = []
     for name, prop in schema.get("properties", {}).items():
         prop = _param_schema(prop)
         description = prop.pop("description", None)
-        param = {"name": name, "in": "query", "required": name in schema.get("required", []), "schema": prop}
+        # a path parameter is always required (OpenAPI 3.1, 4.8.12.1)
+        required = where == "path" or name in schema.get("required", [])
+        param = {"name": name, "in": where, "required": required, "schema": prop}
         if description:
             param["description"] = description
         out.append(param)
     return out
+
+
+def _operation_id(method: str, path: str) -> str:
+    """``post_api_v1_handoffs_hid_accept`` for POST /api/v1/handoffs/{hid}/accept."""
+    return f"{method}_" + re.sub(r"[^A-Za-z0-9]+", "_", path).strip("_")
 
 
 def build(app: Flask) -> dict:
@@ -69,7 +90,7 @@ def build(app: Flask) -> dict:
     models: set[type[BaseModel]] = set()
     for _, _, spec in ops:
         models.update(m for _, m in spec.all_responses().values())
-        models.update(m for m in (spec.query, spec.body) if m is not None)
+        models.update(m for m in (spec.path, spec.query, spec.body) if m is not None)
     ordered = sorted(models, key=lambda m: m.__name__)
     refs, defs = models_json_schema([(m, "validation") for m in ordered], ref_template=REF)
     components = dict(sorted(defs.get("$defs", {}).items()))
@@ -79,17 +100,21 @@ def build(app: Flask) -> dict:
 
     paths: dict[str, dict[str, Any]] = {}
     for path, method, spec in ops:
-        op: dict[str, Any] = {"summary": spec.summary, "operationId": f"{method}_{path.strip('/').replace('/', '_').replace('.', '_')}"}
+        op: dict[str, Any] = {"summary": spec.summary, "operationId": _operation_id(method, path)}
         if spec.description:
             op["description"] = spec.description
         if spec.public:
             op["security"] = []
-        if spec.query is not None:
-            query_schema = components.pop(spec.query.__name__, None) or spec.query.model_json_schema()
-            op["parameters"] = _parameters(spec.query, query_schema)
+        parameters = []
+        for model, where in ((spec.path, "path"), (spec.query, "query")):
+            if model is not None:
+                schema = components.pop(model.__name__, None) or model.model_json_schema()
+                parameters += _parameters(schema, where)
+        if parameters:
+            op["parameters"] = parameters
         if spec.body is not None:
-            op["requestBody"] = {"required": True, "content": {t: {"schema": ref(spec.body)}
-                                                               for t in spec.body_types}}
+            op["requestBody"] = {"required": spec.body_required,
+                                 "content": {t: {"schema": ref(spec.body)} for t in spec.body_types}}
         op["responses"] = {str(status): {"description": text,
                                          "content": {"application/json": {"schema": ref(model)}}}
                            for status, (text, model) in spec.all_responses().items()}

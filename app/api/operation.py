@@ -1,7 +1,7 @@
 """One declaration per API operation: its request models, its answers, its statuses.
 
-``@operation(...)`` sits under a Flask route decorator. It validates the query string
-(and a JSON body) against the declared models before the view runs, refuses a body
+``@operation(...)`` sits under a Flask route decorator. It validates the path parameters,
+the query string and a JSON body against the declared models before the view runs, refuses a body
 whose Content-Type is not one of the declared media types (415), and records the
 declaration on the view, where ``openapi.py`` reads it to write the document. So the
 route table, the validation and the document come from one place.
@@ -48,10 +48,13 @@ class Operation:
     description: str | None = None
     store: bool = True
     public: bool = False
+    path: type[BaseModel] | None = None
+    status: int = 200
+    body_required: bool = True
 
     def all_responses(self) -> dict[int, tuple[str, type[BaseModel]]]:
-        out = {200: (" ".join((self.answer.__doc__ or "the answer").split()), self.answer)}
-        if self.query is not None or self.body is not None:
+        out = {self.status: (" ".join((self.answer.__doc__ or "the answer").split()), self.answer)}
+        if self.query is not None or self.body is not None or self.path is not None:
             out[400] = ("a parameter or the body breaks a rule of this document; every problem named",
                         Problems)
         if not self.public:
@@ -91,6 +94,15 @@ def _query(model: type[BaseModel]) -> BaseModel:
         raise ValidationFailed(problems_of(e, "query")) from None
 
 
+def _path(model: type[BaseModel], values: dict[str, Any]) -> BaseModel:
+    """The URL's parameters (Flask matched them as text) against the path model, so an id
+    with a control character is refused here, before it reaches the engine."""
+    try:
+        return model.model_validate(values)
+    except ValidationError as e:
+        raise ValidationFailed(problems_of(e, "path")) from None
+
+
 def _check_media_type(spec: Operation) -> None:
     mimetype = _ALIASES.get(request.mimetype, request.mimetype)
     if mimetype not in spec.body_types:
@@ -126,21 +138,29 @@ def check_answer(spec: Operation, status: int, body: Any) -> None:
                            f"{declared[1].__name__}: {e}") from None
 
 
+def _no_body() -> bool:
+    return not request.get_data(cache=True).strip()
+
+
 def operation(summary: str, *, answer: type[BaseModel], query: type[BaseModel] | None = None,
               body: type[BaseModel] | None = None, body_types: tuple[str, ...] = JSON_TYPES,
               responses: dict[int, tuple[str, type[BaseModel]] | str] | None = None,
-              description: str | None = None, store: bool = True, public: bool = False) -> Callable:
+              description: str | None = None, store: bool = True, public: bool = False,
+              path: type[BaseModel] | None = None, status: int = 200, body_required: bool = True) -> Callable:
     """Declare a view's request models and answers (see the module docstring).
 
     The view gets ``args`` (the validated query model) and ``body`` (the validated JSON
-    body) when its signature names them. It returns a dict (200) or ``(dict, status)``.
+    body) when its signature names them, and each path parameter by its name, validated
+    by ``path`` (a model with one field per ``<name>`` of the route; the document requires
+    them to agree). It returns a dict (``status``, 200 unless said) or ``(dict, status)``.
     ``responses`` adds statuses: a bare description means an ``Error`` body. ``store``:
     the view reads the graph store, so it may answer 503. ``public``: no credential needed
     (the access guard's ``PUBLIC_ENDPOINTS`` must name the view too; a test checks both agree).
+    ``body_required=False``: a request without a body gets the body model's defaults.
     """
-    extra = {status: (v, Error) if isinstance(v, str) else v for status, v in (responses or {}).items()}
+    extra = {code: (v, Error) if isinstance(v, str) else v for code, v in (responses or {}).items()}
     spec = Operation(summary, answer, query, body, body_types if body is not None else (), extra, description, store,
-                     public)
+                     public, path, status, body_required)
     parses_json = body is not None and set(body_types) <= set(JSON_TYPES)
 
     def wrap(view: Callable) -> Callable:
@@ -148,11 +168,16 @@ def operation(summary: str, *, answer: type[BaseModel], query: type[BaseModel] |
 
         @functools.wraps(view)
         def run(**kwargs: Any):
+            if path is not None:
+                kwargs.update(_path(path, kwargs).model_dump())
             if query is not None:
                 parsed = _query(query)
                 if "args" in wants:
                     kwargs["args"] = parsed
-            if body is not None:
+            if body is not None and not body_required and _no_body():
+                if "body" in wants:
+                    kwargs["body"] = body()
+            elif body is not None:
                 _check_media_type(spec)
                 if parses_json:
                     parsed = _json_body(body)
@@ -164,10 +189,10 @@ def operation(summary: str, *, answer: type[BaseModel], query: type[BaseModel] |
                 if checking and result.is_json:
                     check_answer(spec, result.status_code, result.get_json())
                 return result
-            data, status = result if isinstance(result, tuple) else (result, 200)
+            data, code = result if isinstance(result, tuple) else (result, status)
             if checking:
-                check_answer(spec, status, data)
-            return jsonify(data), status
+                check_answer(spec, code, data)
+            return jsonify(data), code
 
         run.api_operation = spec
         return run

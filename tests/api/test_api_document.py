@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app import create_app
-from app.api.models import OPTIONAL_TEXT_PATTERN, TEXT_PATTERN, VERSION_REF_PATTERN
-from app.api.openapi import openapi_document
+from app.api.models import HANDOFF_ID_PATTERN, OPTIONAL_TEXT_PATTERN, TEXT_PATTERN, VERSION_REF_PATTERN
+from app.api.openapi import openapi_document, template
 from app.api.operation import check_answer
 from graph_model.errors import BadParameter
 from graph_model.ingest import manifest, parse
@@ -186,11 +186,56 @@ def test_manifest_media_types(client, content_type):
     assert r.status_code == 200 and r.get_json()["changed"] is False
 
 
+# Declared when the lineage branch (which changes these operations) is merged; the test
+# below fails once they are declared and still listed here, so this list only shrinks.
+NOT_DECLARED_YET = {"/api/v1/lineage", "/api/v1/lineage/batch"}
+
+
 def test_every_api_route_is_declared(app, doc):
+    undeclared = set()
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api/") or rule.rule == "/healthz":
-            assert hasattr(app.view_functions[rule.endpoint], "api_operation"), rule.rule
-            assert rule.rule in doc["paths"]
+            if not hasattr(app.view_functions[rule.endpoint], "api_operation"):
+                undeclared.add(rule.rule)
+                continue
+            methods = {m.lower() for m in rule.methods - {"HEAD", "OPTIONS"}}
+            assert methods <= set(doc["paths"][template(rule.rule)]), rule.rule
+    assert undeclared == NOT_DECLARED_YET
+
+
+def test_path_parameters_are_described(client, doc):
+    accept = doc["paths"]["/api/v1/handoffs/{hid}/accept"]["post"]
+    assert accept["parameters"] == [{
+        "name": "hid", "in": "path", "required": True, "description": "the handoff's id, as opening it answered",
+        "schema": {"type": "string", "maxLength": 64, "pattern": HANDOFF_ID_PATTERN, "examples": ["ho-0a1b2c3d4e"]}}]
+    assert template("/a/<hid>/b/<int:n>") == "/a/{hid}/b/{n}"
+    for path, params in ((p, [x for op in ops.values() for x in op.get("parameters", []) if x["in"] == "path"])
+                         for p, ops in doc["paths"].items()):
+        assert {x["name"] for x in params} == set(re.findall(r"{(\w+)}", path)), path
+    r = client.post("/api/v1/handoffs/ho-nope/accept", json={"checklist": {}})
+    assert r.status_code == 404 and "ho-nope" in r.get_json()["error"]
+    r = client.post("/api/v1/handoffs/ho%01x/cancel")            # a control character never reaches the engine
+    assert r.status_code == 400 and r.get_json()["problems"][0]["path"] == "hid"
+    assert not allows(accept["parameters"][0]["schema"], {}, "ho\x01x")
+
+
+def test_a_route_parameter_without_a_description_is_refused():
+    from flask import Flask
+
+    from app.api.models import HandoffsQuery
+    from app.api.openapi import operations
+    from app.api.operation import operation
+    from app.api import answers
+
+    app = Flask(__name__)
+
+    @app.get("/x/<hid>")
+    @operation("x", answer=answers.Handoff, query=HandoffsQuery)
+    def x(hid, args):
+        return {}
+
+    with pytest.raises(ValueError, match=r"/x/<hid>: path parameters \['hid'\]"):
+        operations(app)
 
 
 def test_answers_are_checked_against_their_model(app):

@@ -118,3 +118,24 @@ def test_a_whole_portfolio_is_handed_over_in_one_request(org, people):  # noqa: 
                                                                                           "raw/events"]
     r = c.post("/api/v1/handoffs/portfolio", json={"person": "cy", "to": "cy", "reason": "x"}, headers=root)
     assert r.status_code == 400
+
+
+def test_bodies_are_checked_against_their_models_before_anything_is_read(org, people):  # noqa: F811
+    c = make_client(org)
+    r = c.post("/api/v1/handoffs", json={"artifact": "models/churn", "role": "boss", "reason": " "},
+               headers=people["ana"])
+    assert r.status_code == 400
+    assert [p["path"] for p in r.get_json()["problems"]] == ["to", "role", "reason"]   # every problem at once
+    h = _open(c, people["ana"]).get_json()
+    url = f"/api/v1/handoffs/{h['id']}"
+    r = c.post(url + "/accept", json={"checklist": dict(ALL, **{"runbook read": "yes"})}, headers=people["di"])
+    assert r.status_code == 400 and [p["path"] for p in r.get_json()["problems"]] == ["checklist.runbook read"]
+    r = c.post(url + "/accept", json={"checklist": ["runbook read"]}, headers=people["di"])
+    assert r.status_code == 400 and r.get_json()["problems"][0]["path"] == "checklist"
+    assert c.post(url + "/decline", data="reason: no", content_type="application/yaml",
+                  headers=people["di"]).status_code == 415
+    assert owners(org, "models/churn")["primary"] == {"ana"}
+    r = c.post(url + "/decline", headers=people["di"])                 # no body: declined without a reason
+    assert r.status_code == 200 and r.get_json()["status"] == "declined"
+    events = org.read("audit_events_for_targets", targets=[h["id"]])
+    assert [e["action"] for e in events] == ["handoff.open", "handoff.decline"]
