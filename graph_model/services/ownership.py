@@ -48,7 +48,7 @@ def load_owned(store: GraphStore, uids: list[str], at: int) -> dict[str, Owned]:
             team = ({"id": team_row["id"], "name": team_row["name"],
                      "escalation": list(team_row.get("escalation") or [])} if team_row else None)
             if team_row and team_row.get("oncall"):  # from a catalog import (Backstage annotations)
-                team["oncall"] = json.loads(team_row["oncall"])
+                team["oncall"] = stored_json.load_map(team_row["oncall"])
             out[r["uid"]] = Owned(r["uid"], r["kind"], r.get("description"),
                                   stored_json.load_map(r.get("links")), primary, stewards, team)
     return out

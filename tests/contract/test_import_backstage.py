@@ -112,7 +112,7 @@ def test_incident_page_shows_the_oncall_link(store, tmp_path):
     _import(store, _files(tmp_path, **{"evil.yaml": "kind: Group\nmetadata:\n  name: evil\n  annotations:\n"
                                                    "    pagerduty.com/service-id: \"<script>x</script>\"\n"
                                                    "---\nkind: System\nmetadata: {name: sys}\nspec: {owner: evil}\n"}))
-    client = create_app({"TESTING": True, "OWNERGRAPH_STORE_OBJECT": store}).test_client()
+    client = create_app({"TESTING": True, "OWNERGRAPH_STORE_OBJECT": store, "OWNERGRAPH_ANONYMOUS_READ": True}).test_client()
     body = client.get("/incident/default/churn-model").get_data(as_text=True)
     assert "On call" in body and "<code>ml-oncall</code>" in body and "<code>PCHURN1</code>" in body
     evil = client.get("/incident/default/sys").get_data(as_text=True)
