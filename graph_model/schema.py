@@ -1,8 +1,8 @@
-"""The domain vocabulary: kinds, roles, id rules and the manifest's pydantic models.
+"""The domain vocabulary: kinds, id and string rules, and the manifest's pydantic models.
 
 Everything a user hands us is parsed here first, so a bad value is reported with its
-path before anything reaches the graph. Labels and relationship types that a query
-must vary come only from the allow-lists below.
+path before anything reaches the graph. No query varies a label or relationship type:
+each is written out in its file under cypher/, and values reach it only as parameters.
 """
 
 from __future__ import annotations
@@ -48,21 +48,6 @@ class Kind(str, Enum):
     feature_set = "feature_set"
     pipeline = "pipeline"
     other = "other"
-
-
-class Role(str, Enum):
-    """A person's ownership role on an artifact."""
-
-    primary = "primary"
-    steward = "steward"
-
-
-NODE_LABELS = ("Artifact", "Version", "Person", "Team", "Commit", "Run", "AuditEvent", "Declaration", "ImportMark")
-RELATIONSHIP_TYPES = (
-    "OWNS", "MEMBER_OF", "VERSION_OF", "PREVIOUS", "DERIVED_FROM",
-    "BUILT_FROM", "PRODUCED_BY", "AUTHORED_BY",
-    "DECLARES", "RUN_OF", "CHILD_OF", "WRITES", "CHANGED_CODE_OF",
-)
 
 
 def split_uid(uid: str) -> tuple[str, str]:

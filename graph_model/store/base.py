@@ -49,8 +49,6 @@ class ConsoleResult:
     columns: list[str]
     rows: list[list[Any]]
     truncated: bool
-    nodes: list[dict] = field(default_factory=list)
-    relationships: list[dict] = field(default_factory=list)
 
 
 class GraphStore(ABC):

@@ -236,7 +236,7 @@ class FalkorDBStore(GraphStore):
     # -- plumbing ---------------------------------------------------------------------
 
     def _q(self, name: str) -> str:
-        return queries.get(name, self.backend)
+        return queries.get(name)
 
     def _rows(self, result: QueryResult) -> list[dict]:
         names = [h[1] for h in result.header]

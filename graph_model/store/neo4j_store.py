@@ -79,7 +79,7 @@ class Neo4jStore(GraphStore):
         self.database = database
 
     def _q(self, name: str) -> str:
-        return queries.get(name, self.backend)
+        return queries.get(name)
 
     def _session(self, **kw):
         return self._driver.session(database=self.database, **kw)

@@ -1,8 +1,8 @@
 """Loads the named Cypher files of ``cypher/``: one query set for both engines.
 
-A backend that needs a different text for a query finds it in
-``cypher/<backend>/<name>.cypher``; the loader prefers that file. Keeping queries out
-of Python means no query text is ever assembled from values.
+Every query is written in the portable subset both engines run, so there is one text
+per name. Keeping queries out of Python means no query text is ever assembled from
+values.
 """
 
 from __future__ import annotations
@@ -25,20 +25,16 @@ CYPHER_DIR = _cypher_dir()
 
 
 @lru_cache(maxsize=None)
-def get(name: str, backend: str | None = None) -> str:
-    """The text of query ``name``, preferring the backend's own variant.
+def get(name: str) -> str:
+    """The text of query ``name``.
 
     Raises:
         KeyError: no such query file (a programming error, not a user one).
     """
-    if backend:
-        specific = CYPHER_DIR / backend / f"{name}.cypher"
-        if specific.is_file():
-            return _strip(specific.read_text(encoding="utf-8"))
-    shared = CYPHER_DIR / f"{name}.cypher"
-    if not shared.is_file():
+    path = CYPHER_DIR / f"{name}.cypher"
+    if not path.is_file():
         raise KeyError(f"no Cypher query named {name!r} in {CYPHER_DIR}")
-    return _strip(shared.read_text(encoding="utf-8"))
+    return _strip(path.read_text(encoding="utf-8"))
 
 
 def _strip(text: str) -> str:

@@ -45,11 +45,11 @@ def fault_queries(monkeypatch):
     """Let the store find the test-only fault queries by name."""
     real = queries.get
 
-    def get(name: str, backend: str | None = None) -> str:
+    def get(name: str) -> str:
         path = FAULTS / f"{name}.cypher"
         if path.is_file():
             return queries._strip(path.read_text(encoding="utf-8"))
-        return real(name, backend)
+        return real(name)
 
     monkeypatch.setattr(queries, "get", get)
 
