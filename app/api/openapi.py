@@ -11,6 +11,21 @@ _PROBLEMS = {"type": "object", "properties": {
     "error": {"type": "string"},
     "problems": {"type": "array", "items": {"type": "object", "properties": {
         "path": {"type": "string"}, "message": {"type": "string"}}, "required": ["path", "message"]}}}}
+_OL_NODE = {"type": "object", "required": ["namespace", "name"], "properties": {
+    "namespace": {"type": "string"}, "name": {"type": "string"}, "facets": {"type": "object"}}}
+_OL_EVENT = {
+    "type": "object", "required": ["eventTime", "producer"],
+    "description": "An OpenLineage event: a RunEvent has run, a DatasetEvent dataset, a JobEvent "
+                   "neither. schemaURL or schemaUrl; run ids as UUIDs with or without dashes; "
+                   "unknown facets are ignored (docs/lineage.md).",
+    "properties": {
+        "eventTime": {"type": "string", "format": "date-time"}, "producer": {"type": "string"},
+        "schemaURL": {"type": "string"},
+        "eventType": {"enum": ["START", "RUNNING", "COMPLETE", "ABORT", "FAIL", "OTHER"]},
+        "run": {"type": "object", "required": ["runId"], "properties": {
+            "runId": {"type": "string"}, "facets": {"type": "object"}}},
+        "job": _OL_NODE, "dataset": _OL_NODE,
+        "inputs": {"type": "array", "items": _OL_NODE}, "outputs": {"type": "array", "items": _OL_NODE}}}
 _ERROR = {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]}
 
 
@@ -33,6 +48,7 @@ def openapi_document() -> dict:
     components["Manifest"] = manifest_schema
     components["Problems"] = _PROBLEMS
     components["Error"] = _ERROR
+    components["OpenLineageEvent"] = _OL_EVENT
     problems = {"$ref": "#/components/schemas/Problems"}
     error = {"$ref": "#/components/schemas/Error"}
     unavailable = _resp("the graph store is unreachable", error)
@@ -122,6 +138,38 @@ def openapi_document() -> dict:
                 "responses": {"200": _resp("per-key differences, upstream added/removed, commit, run"),
                               "400": _resp("malformed version, or a has no previous version", problems),
                               "404": _resp("unknown version", error), "503": unavailable}}},
+            "/api/v1/lineage": {"post": {
+                "summary": "Record one OpenLineage event (RunEvent, DatasetEvent or JobEvent, spec 2-0-x) "
+                           "through the audited write path; the same event twice changes nothing",
+                "parameters": [{"name": "Content-Encoding", "in": "header", "required": False,
+                                "schema": {"enum": ["gzip", "identity"]}}],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "$ref": "#/components/schemas/OpenLineageEvent"}}}},
+                "responses": {
+                    "201": _resp("recorded (or already recorded: changed is false)", {
+                        "type": "object", "properties": {
+                            "changed": {"type": "boolean"}, "counts": {"type": "object"},
+                            "audit_events": {"type": "integer"}}}),
+                    "400": _resp("malformed event: every problem with its path; nothing written", problems),
+                    "413": _resp("body larger than the limit", error),
+                    "503": unavailable}}},
+            "/api/v1/lineage/batch": {"post": {
+                "summary": "Record a JSON array of OpenLineage events as one unit (all or nothing)",
+                "parameters": [{"name": "Content-Encoding", "in": "header", "required": False,
+                                "schema": {"enum": ["gzip", "identity"]}}],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "array", "maxItems": 5000,
+                    "items": {"$ref": "#/components/schemas/OpenLineageEvent"}}}}},
+                "responses": {
+                    "200": _resp("how many events were received and what changed", {
+                        "type": "object", "properties": {
+                            "received": {"type": "integer"}, "changed": {"type": "boolean"},
+                            "counts": {"type": "object"}, "audit_events": {"type": "integer"}},
+                        "required": ["received"]}),
+                    "400": _resp("a malformed event: every problem with its path ([i].run.runId); "
+                                 "nothing written", problems),
+                    "413": _resp("body larger than the limit", error),
+                    "503": unavailable}}},
         },
         "components": {"schemas": components},
     }

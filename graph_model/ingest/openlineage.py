@@ -309,14 +309,28 @@ class _Plan:
                         best = (v["created_at"], v["uid"])
             if best is None:
                 base = f"{a['uid']}@{OBSERVED}"
-                if base not in self.versions and base not in self.planned:
-                    self._new_version(a["uid"], OBSERVED, a["before"], None, None, None,
-                                      {"producer": self.run_state[a["rid"]]["producer"], "run": a["rid"]})
+                self._observed(base, a)
                 target = base
             else:
                 target = best[1]
             st = self.run_state[a["rid"]]
             self._derive(f"{st['job_uid']}@{a['rid']}", target, "input", {"producer": st["producer"], "run": a["rid"]})
+
+    def _observed(self, base: str, a: dict) -> None:
+        """The version of an input no observed run wrote: made at the earliest event that
+        read it, whatever order the events arrive in."""
+        who = {"producer": self.run_state[a["rid"]]["producer"], "run": a["rid"]}
+        if base in self.planned:
+            v = self.planned[base]
+            v["created_at"] = min(v["created_at"], a["before"])
+        elif base not in self.versions:
+            self._new_version(a["uid"], OBSERVED, a["before"], None, None, None, who)
+        elif self.versions[base]["created_at"] > a["before"]:
+            cur = self.versions[base]
+            self.b.row("ol_upsert_versions", uid=base, artifact_uid=a["uid"], version=OBSERVED, seq=cur["seq"],
+                       created_at=a["before"], schema=cur.get("schema"))
+            self.b.change("version.update", "version", base, created_at=[cur["created_at"], a["before"]], **who)
+            cur["created_at"] = a["before"]
 
     def _derive(self, vuid: str, upstream: str, relation: str, who: dict) -> None:
         planned = self.planned.get(vuid)
@@ -356,7 +370,8 @@ class _Plan:
                 if "ownership" in n.facets:
                     newest[(n.uid, SOURCE_PREFIX + e.producer)] = (e, n.facets["ownership"])
         items = {k: owner_declarations(owners) for k, (_, owners) in newest.items()}
-        stmts, changes = declared.plan(self.reader, self.at, items)
+        who = {k: self.who(e) for k, (e, _) in newest.items()}
+        stmts, changes = declared.plan(self.reader, self.at, items, details_by=who)
         return stmts, changes
 
     def run(self) -> write_path.ChangePlan:
