@@ -338,7 +338,7 @@ def _schema(r: _Reader, fields: Any, path: str, depth: int = 0) -> list[dict]:
         col = {"name": r.text(f, "name", where, limit=MAX_NAME),
                "type": r.text(f, "type", where, required=False, limit=MAX_NAME),
                "description": r.text(f, "description", where, required=False, limit=MAX_TEXT, empty=True)}
-        if f.get("fields") is not None and depth < 8:
+        if f.get("fields") and depth < 8:   # the Python client sends "fields": [] on every column
             col["fields"] = _schema(r, f["fields"], f"{where}.fields", depth + 1)
         if col["name"] is not None:
             out.append({k: v for k, v in col.items() if v is not None})
