@@ -34,6 +34,7 @@ input is resolved to the versions known when the reading event arrives.
 from __future__ import annotations
 
 import json
+import threading
 from collections import defaultdict
 from typing import Any, Iterable
 
@@ -389,6 +390,13 @@ def plan_events(events: list[Event], reader: Reader, at: int) -> write_path.Chan
     return _Plan(events, reader, at).run()
 
 
+# One lineage write at a time per process. Why: the embedded engine's write unit is
+# optimistic (WATCH, re-planned on conflict); with 4 clients posting events, plans of
+# ~10 reads each collided until the retry budget ran out and clients got 503s. Queued
+# here, each unit plans once. (Both engines serialise writers anyway.)
+_WRITES = threading.Lock()
+
+
 def ingest(store: GraphStore, events: list[Event], *, actor: str | None = None,
            at: int | None = None) -> write_path.WriteSummary:
     """Apply checked events as one audited unit (all or nothing)."""
@@ -397,5 +405,6 @@ def ingest(store: GraphStore, events: list[Event], *, actor: str | None = None,
         reason = f"openlineage {e.kind} event" + (f" {e.event_type}" if e.event_type else "") + f" from {e.producer}"
     else:
         reason = f"openlineage batch of {len(events)} events"
-    return write_path.apply(store, lambda reader, when: plan_events(events, reader, when),
-                            actor=actor, reason=reason, at=at)
+    with _WRITES:
+        return write_path.apply(store, lambda reader, when: plan_events(events, reader, when),
+                                actor=actor, reason=reason, at=at)
