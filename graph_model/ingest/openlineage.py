@@ -300,12 +300,15 @@ class _Plan:
             for r in self.reader("ol_version_before", rows=chunk):
                 if r.get("uid"):
                     found[r["key"]] = r
+        planned_of: dict[str, list[dict]] = defaultdict(list)
+        for v in self.planned.values():
+            planned_of[v["artifact_uid"]].append(v)
         for key in sorted(asks):
             a = asks[key]
             best = found.get(key)
             best = (best["created_at"], best["uid"]) if best else None
-            for v in self.planned.values():
-                if v["artifact_uid"] == a["uid"] and v["created_at"] < a["before"] and v["uid"] != a["exclude"]:
+            for v in planned_of.get(a["uid"], ()):
+                if v["created_at"] < a["before"] and v["uid"] != a["exclude"]:
                     if best is None or (v["created_at"], v["uid"]) > best:
                         best = (v["created_at"], v["uid"])
             if best is None:
