@@ -282,7 +282,7 @@ def run(args: argparse.Namespace) -> dict:
             result["batch"] = stream(port, batch, args.seconds, None, "/api/v1/lineage/batch", 100)
             log(f"batch: {result['batch']}")
         if "anchors" in args.only:
-            anchor = Layered(prefix="anchor")
+            anchor = Layered(layers=args.layers, jobs=args.jobs, prefix="anchor")
             lock = threading.Lock()
             pending: list[dict] = []
 
@@ -318,19 +318,29 @@ def _stop_embedded(home: Path) -> None:
             pass
 
 
-def main(argv: list[str] | None = None) -> None:
+def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--size", type=int, default=100_000, help="artifacts preloaded (default 100000)")
     p.add_argument("--backend", choices=["falkordb", "neo4j"], default="falkordb")
     p.add_argument("--seconds", type=float, default=60.0, help="length of the single and batch streams")
     p.add_argument("--only", default="single,batch,anchors", help="comma-separated: single, batch, anchors")
+    p.add_argument("--layers", type=int, default=10, help="anchor workload: layers (default 10)")
+    p.add_argument("--jobs", type=int, default=200, help="anchor workload: jobs per layer (default 200)")
     p.add_argument("--neo4j-uri", default="bolt://127.0.0.1:7688")
     p.add_argument("--neo4j-password", default="ownergraph-bench")
-    args = p.parse_args(argv)
+    return p
+
+
+def main(argv: list[str] | None = None) -> None:
+    print(json.dumps(run(parse(argv)), indent=2))
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    args = parser().parse_args(argv)
     args.only = set(args.only.split(","))
     if args.backend == "neo4j" and args.neo4j_uri.endswith(":7687"):
         raise SystemExit("port 7687 is the test suites' Neo4j (they wipe it); use a dedicated server")
-    print(json.dumps(run(args), indent=2))
+    return args
 
 
 if __name__ == "__main__":

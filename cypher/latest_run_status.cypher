@@ -7,8 +7,8 @@ MATCH (a:Artifact {uid: auid})
 OPTIONAL MATCH (a)<-[:RUN_OF]-(r1:Run)
 WITH auid, a, collect(r1) AS runs
 OPTIONAL MATCH (a)<-[:WRITES]-(r2:Run)
-WITH auid, runs + collect(r2) AS runs
-UNWIND runs AS run
+WITH auid, runs, collect(r2) AS written
+UNWIND runs + written AS run
 WITH auid, run
 WHERE run.status IS NOT NULL AND coalesce(run.started_at, run.seen_at, run.ended_at) <= $at
 WITH auid, run ORDER BY coalesce(run.started_at, run.seen_at, run.ended_at) DESC, run.id DESC
