@@ -17,6 +17,7 @@ user:dee; the model dataset declares user:cy while a person set ``ed`` as its ow
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime, timedelta, timezone
 
 from graph_model.ingest.ol_names import artifact_uid
@@ -113,9 +114,10 @@ CLEAN_OUT_V2 = ds(LAKE, "clean/orders", schema=schema(("order_id", "bigint"), ("
 
 
 def corpus() -> list[dict]:
-    """Every event of the pipeline, in the order a scheduler would send them."""
+    """Every event of the pipeline, in the order a scheduler would send them (a fresh copy:
+    tests may change them)."""
     feats = {"ownership": owners("user:bo@food.example", "team:data-eng")}
-    return [
+    return copy.deepcopy([
         run_event("START", 0, R1, "etl.clean_orders",
                   [ds(PG, "public.orders"), ds(PG, "public.restaurants")], [CLEAN_OUT], CLEAN_FACETS),
         run_event("COMPLETE", 10, R1, "etl.clean_orders",
@@ -147,4 +149,4 @@ def corpus() -> list[dict]:
         run_event("FAIL", 85, R6, "etl.clean_orders",
                   [ds(PG, "public.orders"), ds(PG, "public.restaurants")], [CLEAN_OUT_V2], CLEAN_FACETS,
                   {"errorMessage": {"message": "connection reset by food-db", "programmingLanguage": "python"}}),
-    ]
+    ])

@@ -122,7 +122,8 @@ def openapi_document() -> dict:
                 "parameters": [_q("limit", "rows in each list, 1-500 (default 50)", type_="integer"),
                                _q("kind", "only artifacts of this kind"),
                                _q("team", "only artifacts this team is accountable for")],
-                "responses": {"200": _resp("artifacts (score, components, explanation) and people"),
+                "responses": {"200": _resp("artifacts (score, components, explanation), people, and "
+                                           "declared_differences (owners a source declares that differ)"),
                               "400": _resp("bad limit or kind", problems),
                               "404": _resp("unknown team", error), "503": unavailable}}},
             "/api/v1/history": {"get": {

@@ -215,7 +215,8 @@ def _event(r: _Reader, e: dict, path: str) -> Event | None:
     if time is None:
         r.fail(_p(path, "eventTime"), "is required: an ISO-8601 time such as 2026-11-20T12:00:00Z"
                if e.get("eventTime") is None else f"{e.get('eventTime')!r} is not an ISO-8601 time")
-    producer = r.text(e, "producer", path, limit=2000)
+    # the producer names the declaring source (``openlineage:<producer>``, at most 300)
+    producer = r.text(e, "producer", path, limit=280)
     for key in ("schemaURL", "schemaUrl"):
         if key in e and not isinstance(e[key], str):
             r.fail(_p(path, key), "must be text")
