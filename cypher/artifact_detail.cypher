@@ -7,4 +7,5 @@ OPTIONAL MATCH (t:Team)-[to:OWNS]->(a)
 WHERE to.until IS NULL
 RETURN a.uid AS uid, a.kind AS kind, a.namespace AS namespace, a.name AS name,
        a.description AS description, a.tags AS tags, a.links AS links, owners,
+       a.origin_namespace AS origin_namespace, a.origin_name AS origin_name, a.lineage AS lineage,
        collect({id: t.id, name: t.name, escalation: t.escalation}) AS teams

@@ -8,5 +8,6 @@ RETURN v.uid AS uid, v.artifact_uid AS artifact, v.version AS version, v.created
        v.hyperparameters AS hyperparameters, v.metrics AS metrics, v.deployment AS deployment,
        c.sha AS sha, c.repo AS repo, c.message AS message, c.author AS author, c.time AS commit_time,
        r.id AS run, r.status AS run_status, r.started_at AS run_started_at,
-       r.ended_at AS run_ended_at, r.log_uri AS log_uri, prev.uid AS previous
+       r.ended_at AS run_ended_at, r.log_uri AS log_uri, prev.uid AS previous, v.schema AS schema,
+       r.error_message AS run_error
 LIMIT 1

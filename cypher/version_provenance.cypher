@@ -9,5 +9,5 @@ RETURN v.uid AS uid, v.artifact_uid AS artifact, v.version AS version, v.seq AS 
        v.deployment AS deployment, c.sha AS sha, c.author AS author, c.time AS commit_time,
        c.message AS message, c.repo AS repo, r.id AS run, r.status AS run_status,
        r.started_at AS run_started_at, r.ended_at AS run_ended_at, r.log_uri AS log_uri,
-       p.uid AS previous
+       p.uid AS previous, v.schema AS schema
 ORDER BY uid, run

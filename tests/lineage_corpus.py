@@ -8,6 +8,7 @@ Jobs (namespace ``food_delivery``), all under the parent run of ``airflow.daily_
     train_eta      (run R3, completes)  features/delivery_times -> lake models/eta
     daily_kpis     (run R0 completes at T+30 min; run R4 FAILS at T+70 min)
                                         clean/orders -> lake reports/daily_kpis
+    clean_orders   (run R5 completes at T+75 with a changed schema; run R6 FAILS at T+85)
 
 Ownership facets: clean_orders declares user:ana + team:data-eng; delivery_feats declares
 user:bo@food.example (an e-mail alias of person ``bo``); train_eta user:cy; daily_kpis
@@ -16,11 +17,14 @@ user:dee; the model dataset declares user:cy while a person set ``ed`` as its ow
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime, timedelta, timezone
 
 from graph_model.ingest.ol_names import artifact_uid
 
-T0 = datetime(2026, 11, 20, 6, 0, tzinfo=timezone.utc)
+# ten days before the tests run: older than the 7 days of "recent change", so only the
+# failed run ranks a pipeline's owners early in an incident's page list
+T0 = (datetime.now(timezone.utc) - timedelta(days=10)).replace(second=0, microsecond=0)
 PRODUCER = "https://github.com/OpenLineage/OpenLineage/tree/1.24.0/client/python"
 SCHEMA_URL = "https://openlineage.io/spec/2-0-2/OpenLineage.json#/definitions/RunEvent"
 JOB_NS = "food_delivery"
@@ -33,6 +37,8 @@ R1 = "0193a1b2-0000-7000-8000-0000000000a1"
 R2 = "0193a1b2-0000-7000-8000-0000000000a2"
 R3 = "0193a1b2-0000-7000-8000-0000000000a3"
 R4 = "0193a1b2-0000-7000-8000-0000000000a4"
+R5 = "0193a1b2-0000-7000-8000-0000000000a5"
+R6 = "0193a1b2-0000-7000-8000-0000000000a6"
 SHA = "4f2c9a1e0b7d3c5a6e8f9a0b1c2d3e4f5a6b7c8d"
 
 ORDERS = artifact_uid(PG, "public.orders")
@@ -108,9 +114,10 @@ CLEAN_OUT_V2 = ds(LAKE, "clean/orders", schema=schema(("order_id", "bigint"), ("
 
 
 def corpus() -> list[dict]:
-    """Every event of the pipeline, in the order a scheduler would send them."""
+    """Every event of the pipeline, in the order a scheduler would send them (a fresh copy:
+    tests may change them)."""
     feats = {"ownership": owners("user:bo@food.example", "team:data-eng")}
-    return [
+    return copy.deepcopy([
         run_event("START", 0, R1, "etl.clean_orders",
                   [ds(PG, "public.orders"), ds(PG, "public.restaurants")], [CLEAN_OUT], CLEAN_FACETS),
         run_event("COMPLETE", 10, R1, "etl.clean_orders",
@@ -133,4 +140,13 @@ def corpus() -> list[dict]:
                   {"ownership": owners("user:dee")},
                   {"errorMessage": {"message": "division by zero in kpi avg_eta", "programmingLanguage": "python",
                                     "stackTrace": "Traceback ...\nZeroDivisionError"}}),
-    ]
+        run_event("START", 72, R5, "etl.clean_orders",
+                  [ds(PG, "public.orders"), ds(PG, "public.restaurants")], [CLEAN_OUT_V2], CLEAN_FACETS),
+        run_event("COMPLETE", 75, R5, "etl.clean_orders",
+                  [ds(PG, "public.orders"), ds(PG, "public.restaurants")], [CLEAN_OUT_V2], CLEAN_FACETS),
+        run_event("START", 80, R6, "etl.clean_orders",
+                  [ds(PG, "public.orders"), ds(PG, "public.restaurants")], [CLEAN_OUT_V2], CLEAN_FACETS),
+        run_event("FAIL", 85, R6, "etl.clean_orders",
+                  [ds(PG, "public.orders"), ds(PG, "public.restaurants")], [CLEAN_OUT_V2], CLEAN_FACETS,
+                  {"errorMessage": {"message": "connection reset by food-db", "programmingLanguage": "python"}}),
+    ])

@@ -5,9 +5,9 @@ Both read the body with ``ol_events`` (gzip accepted, bounded) and apply it thro
 OpenLineage planner; a malformed event is a 400 naming every path, and writes nothing
 (a 5xx would make the client retry a request that can never succeed).
 
-Access: ``lineage_scope`` is the one guard both views sit behind. Until the access layer
-lands it only names the actor (the caller's address); the access layer replaces its
-body with the token check for the ``lineage`` scope and returns the token's identity.
+Access: ``lineage_scope`` is the one guard both views sit behind: the caller must hold
+the ``lineage`` scope (a feed's service token; ``admin`` includes it), and the audit
+events name that identity, the token and the client address.
 """
 
 from __future__ import annotations
@@ -17,9 +17,11 @@ from typing import Callable
 
 from flask import Blueprint, jsonify, request
 
+from graph_model.errors import PermissionDenied
 from graph_model.ingest import ol_events
 from graph_model.ingest import openlineage
 
+from ..access import current_principal
 from ..storage import get_store
 
 bp = Blueprint("api_lineage", __name__)
@@ -29,8 +31,11 @@ def lineage_scope(view: Callable) -> Callable:
     """Guard for the ``lineage`` scope; hands the view the actor to record."""
     @wraps(view)
     def guarded(*args, **kwargs):
-        actor = f"api@{request.remote_addr or 'unknown'}"
-        return view(*args, actor=actor, **kwargs)
+        principal = current_principal()   # authenticated by the access guard
+        if not principal.has("lineage"):
+            raise PermissionDenied(f"this credential ({principal.actor}) lacks the 'lineage' scope "
+                                   f"that lineage feeds need")
+        return view(*args, actor=principal.actor, **kwargs)
     return guarded
 
 

@@ -215,7 +215,8 @@ def _event(r: _Reader, e: dict, path: str) -> Event | None:
     if time is None:
         r.fail(_p(path, "eventTime"), "is required: an ISO-8601 time such as 2026-11-20T12:00:00Z"
                if e.get("eventTime") is None else f"{e.get('eventTime')!r} is not an ISO-8601 time")
-    producer = r.text(e, "producer", path, limit=2000)
+    # the producer names the declaring source (``openlineage:<producer>``, at most 300)
+    producer = r.text(e, "producer", path, limit=280)
     for key in ("schemaURL", "schemaUrl"):
         if key in e and not isinstance(e[key], str):
             r.fail(_p(path, key), "must be text")
@@ -338,7 +339,7 @@ def _schema(r: _Reader, fields: Any, path: str, depth: int = 0) -> list[dict]:
         col = {"name": r.text(f, "name", where, limit=MAX_NAME),
                "type": r.text(f, "type", where, required=False, limit=MAX_NAME),
                "description": r.text(f, "description", where, required=False, limit=MAX_TEXT, empty=True)}
-        if f.get("fields") is not None and depth < 8:
+        if f.get("fields") and depth < 8:   # the Python client sends "fields": [] on every column
             col["fields"] = _schema(r, f["fields"], f"{where}.fields", depth + 1)
         if col["name"] is not None:
             out.append({k: v for k, v in col.items() if v is not None})

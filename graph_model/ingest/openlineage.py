@@ -34,6 +34,7 @@ input is resolved to the versions known when the reading event arrives.
 from __future__ import annotations
 
 import json
+import threading
 from collections import defaultdict
 from typing import Any, Iterable
 
@@ -299,24 +300,41 @@ class _Plan:
             for r in self.reader("ol_version_before", rows=chunk):
                 if r.get("uid"):
                     found[r["key"]] = r
+        planned_of: dict[str, list[dict]] = defaultdict(list)
+        for v in self.planned.values():
+            planned_of[v["artifact_uid"]].append(v)
         for key in sorted(asks):
             a = asks[key]
             best = found.get(key)
             best = (best["created_at"], best["uid"]) if best else None
-            for v in self.planned.values():
-                if v["artifact_uid"] == a["uid"] and v["created_at"] < a["before"] and v["uid"] != a["exclude"]:
+            for v in planned_of.get(a["uid"], ()):
+                if v["created_at"] < a["before"] and v["uid"] != a["exclude"]:
                     if best is None or (v["created_at"], v["uid"]) > best:
                         best = (v["created_at"], v["uid"])
             if best is None:
                 base = f"{a['uid']}@{OBSERVED}"
-                if base not in self.versions and base not in self.planned:
-                    self._new_version(a["uid"], OBSERVED, a["before"], None, None, None,
-                                      {"producer": self.run_state[a["rid"]]["producer"], "run": a["rid"]})
+                self._observed(base, a)
                 target = base
             else:
                 target = best[1]
             st = self.run_state[a["rid"]]
             self._derive(f"{st['job_uid']}@{a['rid']}", target, "input", {"producer": st["producer"], "run": a["rid"]})
+
+    def _observed(self, base: str, a: dict) -> None:
+        """The version of an input no observed run wrote: made at the earliest event that
+        read it, whatever order the events arrive in."""
+        who = {"producer": self.run_state[a["rid"]]["producer"], "run": a["rid"]}
+        if base in self.planned:
+            v = self.planned[base]
+            v["created_at"] = min(v["created_at"], a["before"])
+        elif base not in self.versions:
+            self._new_version(a["uid"], OBSERVED, a["before"], None, None, None, who)
+        elif self.versions[base]["created_at"] > a["before"]:
+            cur = self.versions[base]
+            self.b.row("ol_upsert_versions", uid=base, artifact_uid=a["uid"], version=OBSERVED, seq=cur["seq"],
+                       created_at=a["before"], schema=cur.get("schema"))
+            self.b.change("version.update", "version", base, created_at=[cur["created_at"], a["before"]], **who)
+            cur["created_at"] = a["before"]
 
     def _derive(self, vuid: str, upstream: str, relation: str, who: dict) -> None:
         planned = self.planned.get(vuid)
@@ -356,7 +374,8 @@ class _Plan:
                 if "ownership" in n.facets:
                     newest[(n.uid, SOURCE_PREFIX + e.producer)] = (e, n.facets["ownership"])
         items = {k: owner_declarations(owners) for k, (_, owners) in newest.items()}
-        stmts, changes = declared.plan(self.reader, self.at, items)
+        who = {k: self.who(e) for k, (e, _) in newest.items()}
+        stmts, changes = declared.plan(self.reader, self.at, items, details_by=who)
         return stmts, changes
 
     def run(self) -> write_path.ChangePlan:
@@ -374,6 +393,13 @@ def plan_events(events: list[Event], reader: Reader, at: int) -> write_path.Chan
     return _Plan(events, reader, at).run()
 
 
+# One lineage write at a time per process. Why: the embedded engine's write unit is
+# optimistic (WATCH, re-planned on conflict); with 4 clients posting events, plans of
+# ~10 reads each collided until the retry budget ran out and clients got 503s. Queued
+# here, each unit plans once. (Both engines serialise writers anyway.)
+_WRITES = threading.Lock()
+
+
 def ingest(store: GraphStore, events: list[Event], *, actor: str | None = None,
            at: int | None = None) -> write_path.WriteSummary:
     """Apply checked events as one audited unit (all or nothing)."""
@@ -382,5 +408,6 @@ def ingest(store: GraphStore, events: list[Event], *, actor: str | None = None,
         reason = f"openlineage {e.kind} event" + (f" {e.event_type}" if e.event_type else "") + f" from {e.producer}"
     else:
         reason = f"openlineage batch of {len(events)} events"
-    return write_path.apply(store, lambda reader, when: plan_events(events, reader, when),
-                            actor=actor, reason=reason, at=at)
+    with _WRITES:
+        return write_path.apply(store, lambda reader, when: plan_events(events, reader, when),
+                                actor=actor, reason=reason, at=at)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..errors import BadParameter, NotFound
 from ..schema import from_epoch_ms
 from ..store.base import GraphStore
-from . import declared, stored_json
+from . import declared, lineage_view, stored_json
 from .person_view import escalation_people, load_people, person_view, split_owners
 
 SEARCH_LIMIT_MAX = 200
@@ -44,6 +44,9 @@ def show(store: GraphStore, uid: str) -> dict:
         for v in store.read("artifact_versions", uid=uid)
     ]
     latest = versions[0]["uid"] if versions else None
+    lineage = lineage_view.facts(a)
+    if lineage is not None and a["kind"] == "pipeline":
+        lineage["runs"] = lineage_view.runs(store, uid)
     return {
         "uid": a["uid"], "kind": a["kind"], "namespace": a["namespace"], "name": a["name"],
         "description": a["description"], "tags": a["tags"] or [], "links": stored_json.load_map(a["links"]),
@@ -51,6 +54,8 @@ def show(store: GraphStore, uid: str) -> dict:
         "team": team,
         # what sources (OpenLineage, CODEOWNERS ...) declare, beside what is set
         "declared": declared.of_artifact(store, uid),
+        # what OpenLineage said: original names, sql, documentation, source, schema, runs
+        "lineage": lineage,
         "versions": versions,
         "latest_version": latest,
         "parents": store.read("version_parents", uid=latest) if latest else [],

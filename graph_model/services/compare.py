@@ -15,6 +15,7 @@ from ..schema import split_version_uid, version_ref_problem
 from ..store.base import GraphStore
 from . import stored_json
 from .history import version_rows
+from .lineage_view import columns, diff_columns
 
 MAP_FIELDS = ("hyperparameters", "metrics", "deployment")
 
@@ -36,6 +37,7 @@ def _load(store: GraphStore, uids: list[str]) -> dict[str, dict]:
         v["artifact"] = r["artifact"]
         for f in MAP_FIELDS:
             v[f] = stored_json.load_map(r[f])
+        v["schema"] = columns(r.get("schema"))
     return folded
 
 
@@ -121,9 +123,12 @@ def compare(store: GraphStore, a: str, b: str | None = None) -> dict:
                      "unchanged": entries(up_a & up_b)},
         "commit": {"changed": sha_a != sha_b, "a": va["commit"], "b": vb["commit"]},
         "run": {"changed": run_a != run_b, "a": va["run"], "b": vb["run"]},
+        # columns of the OpenLineage schema facet each version was written with
+        "schema": diff_columns(va["schema"], vb["schema"]),
     }
     answer["identical"] = not (
         any(answer[f]["only_in_a"] or answer[f]["only_in_b"] or answer[f]["changed"] for f in MAP_FIELDS)
         or answer["upstream"]["added"] or answer["upstream"]["removed"]
-        or answer["commit"]["changed"] or answer["run"]["changed"])
+        or answer["commit"]["changed"] or answer["run"]["changed"]
+        or answer["schema"]["added"] or answer["schema"]["removed"] or answer["schema"]["changed"])
     return answer

@@ -129,13 +129,15 @@ def _fold(r: dict) -> dict:
 
 
 def plan(reader: Reader, at: int, items: dict[tuple[str, str], list[Declared]], *,
-         details: dict | None = None) -> tuple[list[Statement], list[Change]]:
+         details: dict | None = None,
+         details_by: dict[tuple[str, str], dict] | None = None) -> tuple[list[Statement], list[Change]]:
     """Statements and changes recording ``items`` ((artifact uid, source) -> the owners
     that source declares) and filling empty owner slots from them.
 
     Every artifact must exist in the store or be created by statements that run before
-    these in the same unit. ``details`` (e.g. the producer and run) are added to every
-    change recorded.
+    these in the same unit. ``details`` (e.g. the importer's run) are added to every
+    change recorded, ``details_by`` to the changes of one (uid, source) only (the
+    OpenLineage producer and run of the event that declared it).
 
     Raises:
         ValidationFailed: a malformed source, role or holder (a caller's mistake).
@@ -145,12 +147,12 @@ def plan(reader: Reader, at: int, items: dict[tuple[str, str], list[Declared]], 
         raise ValidationFailed(problems)
     if not items:
         return [], []
-    extra = details or {}
     person_of, team_of = _resolve(reader, items)
     state = _state(reader, {uid for uid, _ in items})
     rows: dict[str, list[dict]] = {name: [] for name in STATEMENTS}
     changes: list[Change] = []
     for (uid, source) in sorted(items):
+        extra = (details or {}) | (details_by or {}).get((uid, source), {})
         cur = state.setdefault(uid, {"uid": uid, "owners": [], "teams": [], "declarations": {}})
         entries = []
         for d in items[(uid, source)]:

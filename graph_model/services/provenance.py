@@ -11,6 +11,7 @@ from __future__ import annotations
 from ..errors import NotFound
 from ..schema import from_epoch_ms, version_uid
 from ..store.base import GraphStore
+from .lineage_view import columns
 from .stored_json import load_map as _map
 
 
@@ -36,9 +37,11 @@ def version(store: GraphStore, uid: str, name: str) -> dict:
         "commit": ({"sha": r["sha"], "repo": r["repo"], "message": r["message"], "author": r["author"],
                     "time": from_epoch_ms(r["commit_time"])} if r.get("sha") else None),
         "run": ({"id": r["run"], "status": r["run_status"], "started_at": from_epoch_ms(r["run_started_at"]),
-                 "ended_at": from_epoch_ms(r["run_ended_at"]), "log_uri": r["log_uri"]}
+                 "ended_at": from_epoch_ms(r["run_ended_at"]), "log_uri": r["log_uri"],
+                 "error_message": r.get("run_error")}
                 if r.get("run") else None),
         "previous": r["previous"],
+        "schema": columns(r.get("schema")),
         "parents": store.read("version_parents", uid=vuid),
         "children": store.read("version_children", uid=vuid),
     }

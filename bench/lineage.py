@@ -1,0 +1,347 @@
+"""OpenLineage ingest under load, on loopback: a served app, real HTTP, keep-alive clients.
+
+    python -m bench.lineage --size 100000 --backend falkordb [--seconds 60]
+
+Steps (each bounded in time or count):
+
+1. preload the demo organisation of ``--size`` artifacts (``ownergraph demo`` data);
+2. serve it with ``ownergraph serve`` (waitress, 8 threads) in its own process;
+3. ``single``: 4 client threads post one RunEvent per request (START then COMPLETE of
+   new runs of a 200-job layered pipeline) for ``--seconds``; while they run, a fifth
+   thread asks ``/api/v1/incident`` of a preloaded deployment: its p95 is the
+   "incident during the stream" figure;
+4. ``batch``: 4 threads post batches of 100 such events for ``--seconds``;
+5. ``anchors``: the Marquez anchor workload (10 layers x 200 jobs, 2,100 datasets of
+   which 100 are sources; each job reads 2-3 datasets of earlier layers, at least one
+   of the layer before, and writes one; START + COMPLETE per run, one event per request,
+   4 threads with keep-alive): 4,000 events of new jobs, then 4,000 of new runs of the
+   known jobs.
+
+Targets (issue 10): single >= 300 events/s, batches >= 2,000 events/s, incident p95
+<= 100 ms during the stream. Marquez on the anchor workload: 52 (new jobs) and 72 (new
+runs) events/s. Neo4j runs on a dedicated port (never 7687, which the tests wipe).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PRODUCER = "https://ownergraph.example/bench/lineage"
+CLIENTS = 4
+
+
+def log(msg: str) -> None:
+    print(f"[{datetime.now():%H:%M:%S}] {msg}", file=sys.stderr, flush=True)
+
+
+def pct(values: list[float], p: float) -> float | None:
+    if not values:
+        return None
+    s = sorted(values)
+    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
+
+
+# -- the layered workload ---------------------------------------------------------------
+
+class Layered:
+    """10 layers x 200 jobs over 2,100 datasets (100 sources), as ANCHORS.md describes."""
+
+    def __init__(self, layers: int = 10, jobs: int = 200, sources: int = 100, seed: int = 11,
+                 prefix: str = "bench") -> None:
+        rng = random.Random(seed)
+        self.ns_job, self.ns_data = f"{prefix}_jobs", f"postgres://{prefix}-db:5432"
+        self.jobs = []
+        produced: list[list[str]] = [[f"src.t{i:03d}" for i in range(sources)]]
+        for layer in range(layers):
+            outs = []
+            for j in range(jobs):
+                earlier = [d for lay in produced for d in lay]
+                reads = {rng.choice(produced[-1])}
+                while len(reads) < rng.choice((2, 3)):
+                    reads.add(rng.choice(earlier))
+                out = f"l{layer:02d}.d{j:03d}"
+                outs.append(out)
+                self.jobs.append({"name": f"l{layer:02d}.job{j:03d}", "inputs": sorted(reads), "output": out})
+            produced.append(outs)
+
+    def run_events(self, job: dict, at: datetime) -> list[dict]:
+        rid = str(uuid.uuid4())
+        base = {"producer": PRODUCER, "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json",
+                "run": {"runId": rid}, "job": {"namespace": self.ns_job, "name": job["name"]},
+                "inputs": [{"namespace": self.ns_data, "name": d} for d in job["inputs"]],
+                "outputs": [{"namespace": self.ns_data, "name": job["output"]}]}
+        t = at.isoformat().replace("+00:00", "Z")
+        t2 = (at + timedelta(seconds=30)).isoformat().replace("+00:00", "Z")
+        return [dict(base, eventType="START", eventTime=t), dict(base, eventType="COMPLETE", eventTime=t2)]
+
+
+class Clock:
+    """Strictly increasing event times shared by the client threads."""
+
+    def __init__(self) -> None:
+        self.t = datetime.now(timezone.utc) - timedelta(days=1)
+        self.lock = threading.Lock()
+
+    def next(self) -> datetime:
+        with self.lock:
+            self.t += timedelta(seconds=1)
+            return self.t
+
+
+# -- HTTP -------------------------------------------------------------------------------
+
+class Client:
+    """One keep-alive connection."""
+
+    def __init__(self, port: int) -> None:
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+
+    def post(self, path: str, body: object) -> tuple[int, float]:
+        data = json.dumps(body).encode()
+        t0 = time.perf_counter()
+        self.conn.request("POST", path, body=data, headers={"Content-Type": "application/json"})
+        r = self.conn.getresponse()
+        r.read()
+        return r.status, (time.perf_counter() - t0) * 1000
+
+    def get(self, path: str) -> tuple[int, float]:
+        t0 = time.perf_counter()
+        self.conn.request("GET", path)
+        r = self.conn.getresponse()
+        r.read()
+        return r.status, (time.perf_counter() - t0) * 1000
+
+
+def stream(port: int, make: callable, seconds: float | None, count: int | None, path: str,
+           per_request: int) -> dict:
+    """4 threads posting what ``make(i)`` returns until ``seconds`` pass or ``count``
+    requests are sent; events/s, request latencies, errors."""
+    lat: list[float] = []
+    errors: list[int] = []
+    sent = [0]
+    lock = threading.Lock()
+    stop = time.perf_counter() + seconds if seconds else None
+
+    def worker() -> None:
+        c = Client(port)
+        while True:
+            with lock:
+                if (count is not None and sent[0] >= count) or (stop and time.perf_counter() >= stop):
+                    return
+                i = sent[0]
+                sent[0] += 1
+            try:
+                status, ms = c.post(path, make(i))
+            except OSError as e:       # a timeout or a dropped connection counts as an error
+                status, ms = 599, 0.0
+                log(f"request failed: {e}")
+                c = Client(port)
+            with lock:
+                lat.append(ms)
+                if status >= 300:
+                    errors.append(status)
+
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(CLIENTS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - t0
+    n = len(lat) * per_request
+    return {"requests": len(lat), "events": n, "seconds": round(elapsed, 1),
+            "events_per_s": round(n / elapsed, 1), "p50_ms": round(pct(lat, 50), 1),
+            "p95_ms": round(pct(lat, 95), 1), "errors": len(errors), "error_statuses": sorted(set(errors))}
+
+
+def incident_probe(port: int, uid: str, stop: threading.Event, out: list[float]) -> None:
+    from urllib.parse import quote
+    c = Client(port)
+    while not stop.is_set():
+        status, ms = c.get(f"/api/v1/incident?artifact={quote(uid, safe='')}")
+        if status == 200:
+            out.append(ms)
+        time.sleep(0.05)
+
+
+# -- set-up -----------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cli_args(args: argparse.Namespace, home: Path) -> list[str]:
+    if args.backend == "neo4j":
+        return ["--store", "neo4j", "--neo4j-uri", args.neo4j_uri, "--neo4j-user", "neo4j",
+                "--neo4j-password", args.neo4j_password]
+    return ["--store", "falkordb", "--home", str(home)]
+
+
+def preload(args: argparse.Namespace, home: Path) -> tuple[str, float]:
+    """Load the demo organisation; (a deployment uid to ask incidents of, seconds)."""
+    from graph_model import demo
+    from graph_model.ingest import bulk
+    from graph_model.store import StoreConfig, open_store
+    if args.backend == "neo4j":
+        config = StoreConfig(backend="neo4j", neo4j_uri=args.neo4j_uri, neo4j_user="neo4j",
+                             neo4j_password=args.neo4j_password)
+    else:
+        config = StoreConfig(backend="falkordb", home=home)
+    t0 = time.perf_counter()
+    with open_store(config) as store:
+        store.clear()
+        store.ensure_schema()
+        now = datetime.now(timezone.utc)
+        bulk.ingest_chunks(store, demo.iter_demo_chunks(size=args.size, seed=7, now=now,
+                                                        chunk_artifacts=store.bulk_chunk), actor="bench")
+        uid = store.read("search_artifacts", q="deploy", limit=1)[0]["uid"]
+    return uid, time.perf_counter() - t0
+
+
+def serve(args: argparse.Namespace, home: Path, port: int) -> subprocess.Popen:
+    logf = open(home / "serve.log", "wb")
+    proc = subprocess.Popen([sys.executable, "-c", "from app.cli import main; main()", *cli_args(args, home),
+                             "serve", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=logf,
+                            cwd=ROOT)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            c = Client(port)
+            if c.get("/healthz")[0] == 200:
+                return proc
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError("the server exited: " + (home / "serve.log").read_text()[-2000:])
+            time.sleep(0.3)
+    proc.terminate()
+    raise RuntimeError("the server did not answer within 120 s")
+
+
+def run(args: argparse.Namespace) -> dict:
+    home = Path(tempfile.mkdtemp(prefix="og-bl-"))
+    result: dict = {"backend": args.backend, "size": args.size, "seconds": args.seconds}
+    proc = None
+    try:
+        log(f"preloading {args.size} artifacts into {args.backend} ...")
+        incident_uid, secs = preload(args, home)
+        result["preload_s"] = round(secs, 1)
+        port = free_port()
+        proc = serve(args, home, port)
+        log(f"serving on 127.0.0.1:{port}; incident probe on {incident_uid}")
+        clock = Clock()
+        work = Layered(prefix="stream")
+        if "single" in args.only:
+            events = []
+
+            def single(i: int) -> dict:
+                if not events:
+                    events.extend(work.run_events(work.jobs[(i // 2) % len(work.jobs)], clock.next()))
+                return events.pop(0)
+            lock = threading.Lock()
+
+            def make(i: int) -> dict:
+                with lock:
+                    return single(i)
+            probe: list[float] = []
+            stop = threading.Event()
+            t = threading.Thread(target=incident_probe, args=(port, incident_uid, stop, probe))
+            t.start()
+            result["single"] = stream(port, make, args.seconds, None, "/api/v1/lineage", 1)
+            stop.set()
+            t.join()
+            result["incident_during_stream"] = {"n": len(probe), "p50_ms": round(pct(probe, 50) or 0, 1),
+                                                "p95_ms": round(pct(probe, 95) or 0, 1)}
+            log(f"single: {result['single']}; incident {result['incident_during_stream']}")
+        if "batch" in args.only:
+            lock = threading.Lock()
+
+            def batch(i: int) -> list[dict]:
+                with lock:
+                    out = []
+                    for k in range(50):
+                        out += work.run_events(work.jobs[(i * 50 + k) % len(work.jobs)], clock.next())
+                    return out
+            result["batch"] = stream(port, batch, args.seconds, None, "/api/v1/lineage/batch", 100)
+            log(f"batch: {result['batch']}")
+        if "anchors" in args.only:
+            anchor = Layered(layers=args.layers, jobs=args.jobs, prefix="anchor")
+            lock = threading.Lock()
+            pending: list[dict] = []
+
+            def anchored(i: int) -> dict:
+                with lock:
+                    if not pending:
+                        pending.extend(anchor.run_events(anchor.jobs[(i // 2) % len(anchor.jobs)], clock.next()))
+                    return pending.pop(0)
+            result["anchors_new_jobs"] = stream(port, anchored, None, 2 * len(anchor.jobs), "/api/v1/lineage", 1)
+            log(f"anchors, new jobs: {result['anchors_new_jobs']}")
+            pending.clear()
+            result["anchors_new_runs"] = stream(port, anchored, None, 2 * len(anchor.jobs), "/api/v1/lineage", 1)
+            log(f"anchors, new runs: {result['anchors_new_runs']}")
+    finally:
+        if proc is not None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        if args.backend == "falkordb":
+            _stop_embedded(home)
+        shutil.rmtree(home, ignore_errors=True)
+    return result
+
+
+def _stop_embedded(home: Path) -> None:
+    pidfile = home / "falkordb.pid"
+    if pidfile.exists():
+        try:
+            os.kill(int(pidfile.read_text()), signal.SIGTERM)
+        except (ValueError, OSError):
+            pass
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--size", type=int, default=100_000, help="artifacts preloaded (default 100000)")
+    p.add_argument("--backend", choices=["falkordb", "neo4j"], default="falkordb")
+    p.add_argument("--seconds", type=float, default=60.0, help="length of the single and batch streams")
+    p.add_argument("--only", default="single,batch,anchors", help="comma-separated: single, batch, anchors")
+    p.add_argument("--layers", type=int, default=10, help="anchor workload: layers (default 10)")
+    p.add_argument("--jobs", type=int, default=200, help="anchor workload: jobs per layer (default 200)")
+    p.add_argument("--neo4j-uri", default="bolt://127.0.0.1:7688")
+    p.add_argument("--neo4j-password", default="ownergraph-bench")
+    return p
+
+
+def main(argv: list[str] | None = None) -> None:
+    print(json.dumps(run(parse(argv)), indent=2))
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    args = parser().parse_args(argv)
+    args.only = set(args.only.split(","))
+    if args.backend == "neo4j" and args.neo4j_uri.endswith(":7687"):
+        raise SystemExit("port 7687 is the test suites' Neo4j (they wipe it); use a dedicated server")
+    return args
+
+
+if __name__ == "__main__":
+    main()
