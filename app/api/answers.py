@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, RootModel
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 
 class Answer(BaseModel):
@@ -68,6 +68,28 @@ class DeclaredDifference(Answer):
     resolved: Optional[str]
     set: list[str]
     text: str
+
+
+class LineageRun(Answer):
+    id: str
+    status: Optional[str]
+    started_at: Optional[str]
+    ended_at: Optional[str]
+    error_message: Optional[str]
+    parent: Optional[dict[str, Optional[str]]]
+
+
+class LineageFacts(Answer):
+    """What OpenLineage said of the artifact: its original names and the job/dataset facets."""
+
+    namespace: Optional[str]
+    name: Optional[str]
+    sql: Optional[Any]
+    documentation: Optional[Any]
+    source_code: Optional[Any]
+    schema_: list[Any] = Field(alias="schema")
+    updated: dict[str, Optional[str]]
+    runs: Optional[list[LineageRun]] = None
 
 
 class CodeChange(Answer):
@@ -194,6 +216,7 @@ class ArtifactCard(Answer):
     stewards: list[PersonSince]
     team: Optional[TeamView]
     declared: list[Declaration]
+    lineage: Optional[LineageFacts]
     versions: list[CardVersion]
     latest_version: Optional[str]
     parents: list[LineageLink]
@@ -479,6 +502,15 @@ class RunDiff(Answer):
     b: Optional[RunView]
 
 
+class SchemaDiff(Answer):
+    """Columns of the OpenLineage schema facet: in a only, in b only, changed, unchanged count."""
+
+    added: list[dict[str, Any]]
+    removed: list[dict[str, Any]]
+    changed: list[dict[str, Any]]
+    unchanged: int
+
+
 class CompareAnswer(Answer):
     """Per-key differences of the maps, upstream added/removed, commit and run changes."""
 
@@ -493,6 +525,7 @@ class CompareAnswer(Answer):
     upstream: UpstreamDiff
     commit: CommitDiff
     run: RunDiff
+    schema_: SchemaDiff = Field(alias="schema")
     identical: bool
 
 
