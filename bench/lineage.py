@@ -106,8 +106,13 @@ class Clock:
 
 # -- HTTP -------------------------------------------------------------------------------
 
+#: the feed's credential: a token with the ``lineage`` and ``read`` scopes, as a pipeline
+#: holds one (made by ``preload`` on the store the server then serves)
+AUTH: dict[str, str] = {}
+
+
 class Client:
-    """One keep-alive connection."""
+    """One keep-alive connection, sending the feed's token."""
 
     def __init__(self, port: int) -> None:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -115,14 +120,14 @@ class Client:
     def post(self, path: str, body: object) -> tuple[int, float]:
         data = json.dumps(body).encode()
         t0 = time.perf_counter()
-        self.conn.request("POST", path, body=data, headers={"Content-Type": "application/json"})
+        self.conn.request("POST", path, body=data, headers={"Content-Type": "application/json", **AUTH})
         r = self.conn.getresponse()
         r.read()
         return r.status, (time.perf_counter() - t0) * 1000
 
     def get(self, path: str) -> tuple[int, float]:
         t0 = time.perf_counter()
-        self.conn.request("GET", path)
+        self.conn.request("GET", path, headers=AUTH)
         r = self.conn.getresponse()
         r.read()
         return r.status, (time.perf_counter() - t0) * 1000
@@ -213,7 +218,13 @@ def preload(args: argparse.Namespace, home: Path) -> tuple[str, float]:
         bulk.ingest_chunks(store, demo.iter_demo_chunks(size=args.size, seed=7, now=now,
                                                         chunk_artifacts=store.bulk_chunk), actor="bench")
         uid = store.read("search_artifacts", q="deploy", limit=1)[0]["uid"]
-    return uid, time.perf_counter() - t0
+        elapsed = time.perf_counter() - t0
+        from app.access import tokens
+        person = store.read("first_active_person")[0]["id"]
+        issued = tokens.create(store, person=person, team=None, scopes=["read", "lineage"],
+                               actor="bench", name="bench-feed")
+        AUTH["Authorization"] = f"Bearer {issued.token}"
+    return uid, elapsed
 
 
 def serve(args: argparse.Namespace, home: Path, port: int) -> subprocess.Popen:
