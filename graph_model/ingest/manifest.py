@@ -29,11 +29,13 @@ STATEMENT_ORDER = (
 )
 
 
-class _Builder:
-    """Collects statement rows by query name and the changes they record."""
+class Builder:
+    """Collects statement rows by query name and the changes they record; statements
+    come out in ``order`` (each planner's dependency order), batched."""
 
-    def __init__(self) -> None:
-        self.rows: dict[str, list[dict]] = {name: [] for name in STATEMENT_ORDER}
+    def __init__(self, order: tuple[str, ...] = STATEMENT_ORDER) -> None:
+        self.order = order
+        self.rows: dict[str, list[dict]] = {name: [] for name in order}
         self.changes: list[Change] = []
 
     def row(self, _query: str, **values: Any) -> None:
@@ -42,10 +44,12 @@ class _Builder:
     def change(self, _action: str, _kind: str, _target: str, **details: Any) -> None:
         self.changes.append(Change(_action, _kind, _target, details))
 
+    def statements(self) -> list[Statement]:
+        return [Statement(name, {"rows": chunk}) for name in self.order
+                for chunk in batched(self.rows[name])]
+
     def plan(self) -> write_path.ChangePlan:
-        stmts = [Statement(name, {"rows": chunk})
-                 for name in STATEMENT_ORDER for chunk in batched(self.rows[name])]
-        return write_path.ChangePlan(stmts, self.changes)
+        return write_path.ChangePlan(self.statements(), self.changes)
 
 
 def _diff(current: dict, desired: dict) -> dict:
@@ -70,7 +74,7 @@ def plan_manifest(draft: Draft | Manifest, reader: Reader, at: int) -> write_pat
     problems = draft.problems + check_manifest(draft, st, reader)
     if problems:
         raise ValidationFailed(problems)
-    b = _Builder()
+    b = Builder()
     reason = m.reason
     _people(m, st, b)
     _teams(m, st, b, at)
@@ -80,7 +84,7 @@ def plan_manifest(draft: Draft | Manifest, reader: Reader, at: int) -> write_pat
     return b.plan()
 
 
-def _people(m: Manifest, st: State, b: _Builder) -> None:
+def _people(m: Manifest, st: State, b: Builder) -> None:
     for p in m.people:
         cur = st.people.get(p.id)
         given = p.model_dump(include=p.model_fields_set - {"id"})
@@ -98,7 +102,7 @@ def _people(m: Manifest, st: State, b: _Builder) -> None:
             b.change("person.update", "person", p.id, **delta)
 
 
-def _teams(m: Manifest, st: State, b: _Builder, at: int) -> None:
+def _teams(m: Manifest, st: State, b: Builder, at: int) -> None:
     for t in m.teams:
         cur = st.teams.get(t.id)
         given = t.model_dump(include=t.model_fields_set & {"name", "escalation"})
@@ -124,7 +128,7 @@ def _teams(m: Manifest, st: State, b: _Builder, at: int) -> None:
                 b.change("team.member_add", "team", t.id, person=pid)
 
 
-def _artifact(a: Artifact, st: State, b: _Builder, at: int, reason: str | None) -> None:
+def _artifact(a: Artifact, st: State, b: Builder, at: int, reason: str | None) -> None:
     cur = st.artifacts.get(a.uid)
     set_fields = a.model_fields_set
     namespace, name = split_uid(a.uid)
@@ -178,7 +182,7 @@ def _artifact(a: Artifact, st: State, b: _Builder, at: int, reason: str | None) 
             b.change("team_ownership.open", "artifact", a.uid, team=a.team)
 
 
-def _versions(m: Manifest, st: State, b: _Builder, at: int) -> None:
+def _versions(m: Manifest, st: State, b: Builder, at: int) -> None:
     seen_commits: set[str] = set()
     seen_runs: set[str] = set()
     for a in m.artifacts:
@@ -233,7 +237,7 @@ def _versions(m: Manifest, st: State, b: _Builder, at: int) -> None:
                 _run(v.run, vuid, st, b, seen_runs, in_version_event=cur is None)
 
 
-def _commit(c, st: State, b: _Builder, in_version_event: bool) -> None:
+def _commit(c, st: State, b: Builder, in_version_event: bool) -> None:
     fields = {"repo": c.repo, "message": c.message, "time": _ms(c.time), "author": c.author}
     cur = st.commits.get(c.sha)
     if cur is None:
@@ -251,7 +255,7 @@ def _commit(c, st: State, b: _Builder, in_version_event: bool) -> None:
         b.row("link_commit_authors", sha=c.sha, person=c.author)
 
 
-def _run(r, vuid: str, st: State, b: _Builder, seen: set[str], in_version_event: bool) -> None:
+def _run(r, vuid: str, st: State, b: Builder, seen: set[str], in_version_event: bool) -> None:
     fields = {"status": r.status, "started_at": _ms(r.started_at), "ended_at": _ms(r.ended_at),
               "log_uri": r.log_uri}
     cur = st.runs.get(r.id)

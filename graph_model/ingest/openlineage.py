@@ -42,6 +42,7 @@ from ..schema import REPO_SCHEMES, SHA_RE, canonical_json, split_uid, url_proble
 from ..services import declared, write_path
 from ..services.audit import Change
 from ..store.base import GraphStore, Reader, Statement, batched
+from .manifest import Builder
 from .ol_events import Event, Node
 
 STATEMENT_ORDER = (
@@ -57,22 +58,6 @@ TERMINAL = {"completed": "COMPLETE", "failed": "FAIL", "aborted": "ABORT"}
 PRECEDENCE = {"COMPLETE": 0, "ABORT": 1, "FAIL": 2}
 OBSERVED = "observed"
 SOURCE_PREFIX = "openlineage:"
-
-
-class _Builder:
-    def __init__(self) -> None:
-        self.rows: dict[str, list[dict]] = {name: [] for name in STATEMENT_ORDER}
-        self.changes: list[Change] = []
-
-    def row(self, _query: str, **values: Any) -> None:
-        self.rows[_query].append(values)
-
-    def change(self, _action: str, _kind: str, _target: str, **details: Any) -> None:
-        self.changes.append(Change(_action, _kind, _target, details))
-
-    def statements(self) -> list[Statement]:
-        return [Statement(name, {"rows": chunk}) for name in STATEMENT_ORDER
-                for chunk in batched(self.rows[name])]
 
 
 def _fetch(reader: Reader, query: str, param: str, keys: Iterable[str], key: str) -> dict[str, dict]:
@@ -105,7 +90,7 @@ class _Plan:
         self.events = sorted(events, key=lambda e: (e.time, e.path))
         self.reader = reader
         self.at = at
-        self.b = _Builder()
+        self.b = Builder(STATEMENT_ORDER)
         self.runs = defaultdict(list)
         for e in self.events:
             if e.kind == "run":
