@@ -12,17 +12,10 @@ import tracemalloc
 import pytest
 
 from graph_model.errors import ValidationFailed
+from bench.parse_limits import alias_bomb
 from graph_model.ingest import parse
 from graph_model.ingest.decode import MAX_ALIAS_NODES
 from graph_model.ingest.tree import MAX_DEPTH
-
-
-def alias_bomb(levels: int, width: int = 9) -> str:
-    lines = ['a0: &a0 ["lol"]']
-    for i in range(1, levels + 1):
-        lines.append(f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * width) + "]")
-    lines.append(f"artifacts: *a{levels}")
-    return "\n".join(lines) + "\n"
 
 
 def problems(text: str) -> list[str]:
