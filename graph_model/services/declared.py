@@ -83,29 +83,25 @@ def _resolve(reader: Reader, items: dict[tuple[str, str], list[Declared]]) -> tu
     """(person holder -> id, team holder -> id) for every holder that resolves."""
     people = {d.holder for ds in items.values() for d in ds if d.kind == "person"}
     teams = {d.holder for ds in items.values() for d in ds if d.kind == "team"}
-    person_of: dict[str, str] = {}
-    team_of: dict[str, str] = {}
-    ids = sorted(h for h in people if SLUG_RE.match(h))
-    for chunk in batched(ids, 500):
-        person_of.update({r["id"]: r["id"] for r in reader("people_by_ids", ids=chunk)})
-    rest = sorted({h.lower() for h in people if h not in person_of})
-    for chunk in batched(rest, 500):
-        for r in reader("people_by_emails", emails=chunk):
-            person_of.setdefault(r["alias"], r["id"])
-    for h in people:
-        if h not in person_of and h.lower() in person_of:
-            person_of[h] = person_of[h.lower()]
-    ids = sorted(h for h in teams if SLUG_RE.match(h))
-    for chunk in batched(ids, 500):
-        team_of.update({r["id"]: r["id"] for r in reader("teams_by_ids", ids=chunk)})
-    rest = sorted({h.lower() for h in teams if h not in team_of})
-    for chunk in batched(rest, 500):
-        for r in reader("teams_by_names", names=chunk):
-            team_of.setdefault(r["alias"], r["id"])
-    for h in teams:
-        if h not in team_of and h.lower() in team_of:
-            team_of[h] = team_of[h.lower()]
+    person_of = _ids_of(reader, people, "people_by_ids", "people_by_emails", "emails")
+    team_of = _ids_of(reader, teams, "teams_by_ids", "teams_by_names", "names")
     return person_of, team_of
+
+
+def _ids_of(reader: Reader, holders, by_id: str, by_alias: str, alias_param: str) -> dict[str, str]:
+    """Holder text -> id: by id where it is a slug, else by alias (case-insensitive)."""
+    found: dict[str, str] = {}
+    ids = sorted(h for h in holders if SLUG_RE.match(h))
+    for chunk in batched(ids, 500):
+        found.update({r["id"]: r["id"] for r in reader(by_id, ids=chunk)})
+    rest = sorted({h.lower() for h in holders if h not in found})
+    for chunk in batched(rest, 500):
+        for r in reader(by_alias, **{alias_param: chunk}):
+            found.setdefault(r["alias"], r["id"])
+    for h in holders:
+        if h not in found and h.lower() in found:
+            found[h] = found[h.lower()]
+    return found
 
 
 def _state(reader: Reader, uids: Iterable[str]) -> dict[str, dict]:
