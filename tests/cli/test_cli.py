@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from graph_model.demo import build_demo, demo_facts
+from graph_model.store.embedded import process_alive as _alive
 
 from ..manifests import small
 
@@ -42,18 +43,6 @@ def _wait_http(url: str, timeout: float = 60) -> dict:
         except OSError:
             time.sleep(0.2)
     raise AssertionError(f"{url} did not answer")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text().split()
-        return stat[2] != "Z"
-    except OSError:
-        return True
 
 
 def _serve(home: Path, port: int) -> subprocess.Popen:

@@ -32,7 +32,9 @@ LONG_QUERY = "UNWIND range(1, 30000000) AS x WITH x WHERE x < 0 RETURN count(x)"
 
 
 def _env(home: Path, **extra: str) -> dict:
-    return {**os.environ, "OWNERGRAPH_HOME": str(home), "OWNERGRAPH_STORE": "falkordb", **extra}
+    # PYTHONFAULTHANDLER: a server that does not stop is aborted with every thread's stack
+    return {**os.environ, "OWNERGRAPH_HOME": str(home), "OWNERGRAPH_STORE": "falkordb",
+            "PYTHONFAULTHANDLER": "1", **extra}
 
 
 def _serve(env: dict, port: int) -> subprocess.Popen:
@@ -81,6 +83,24 @@ def _stop(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         proc.kill()
         proc.wait(10)
+
+
+def _exit_code(proc: subprocess.Popen, home: Path, timeout: float = 60) -> int:
+    """The server's exit code; if it has not ended within ``timeout``, abort it and fail
+    with its threads' stacks and the engine's log, so a hang says where it hung."""
+    try:
+        return proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGABRT)
+        try:
+            _, err = proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _, err = proc.communicate(timeout=10)
+        log = home / "falkordb.log"
+        tail = log.read_text(errors="replace")[-3000:] if log.exists() else "(no engine log)"
+        raise AssertionError(f"the server did not stop within {timeout} s\n--- its stderr ---\n"
+                             f"{err[-6000:]}\n--- the engine's log ---\n{tail}") from None
 
 
 def _servers_of(home: Path) -> list[int]:
@@ -165,10 +185,10 @@ def test_processes_sharing_a_killed_server_start_one_and_keep_their_leases(og_ho
         assert sorted(int(p.name) for p in (og_home / "leases").iterdir()) == sorted(s.pid for s in servers)
         # the first to stop leaves the server to the other; the last one stops it
         servers[0].send_signal(signal.SIGTERM)
-        assert servers[0].wait(15) == 0
+        assert _exit_code(servers[0], og_home) == 0
         assert _get(f"http://127.0.0.1:{ports[1]}/api/v1/artifact?uid=models/churn")[0] == 200
         servers[1].send_signal(signal.SIGTERM)
-        assert servers[1].wait(15) == 0
+        assert _exit_code(servers[1], og_home) == 0
         _until(lambda: not _servers_of(og_home), 10, 0.05)
     finally:
         for s in servers:
