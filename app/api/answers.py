@@ -163,6 +163,12 @@ class WriteSummary(Answer):
     last_seq: Optional[int]
 
 
+class LineageBatchSummary(WriteSummary):
+    """The events received and, as for one event, what changed (all of it or nothing)."""
+
+    received: int
+
+
 class SearchHit(Answer):
     uid: str
     kind: Optional[str]

@@ -15,7 +15,7 @@ from __future__ import annotations
 from functools import wraps
 from typing import Callable
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, request
 
 from graph_model.errors import PermissionDenied
 from graph_model.ingest import ol_events
@@ -23,6 +23,9 @@ from graph_model.ingest import openlineage
 
 from ..access import current_principal
 from ..storage import get_store
+from . import answers
+from .models import OpenLineageBatch, OpenLineageEvent, Refusal
+from .operation import operation
 
 bp = Blueprint("api_lineage", __name__)
 
@@ -44,18 +47,30 @@ def _events(batch: bool) -> list[ol_events.Event]:
     return ol_events.events(data, batch=batch)
 
 
+_BODY = ("Read by the endpoint itself: `Content-Encoding: gzip` is accepted (at most 16 MiB once "
+         "decompressed); unknown fields and facets are ignored; every problem is answered with its "
+         "path and nothing is written.")
+_REFUSED = {403: ("the credential lacks the 'lineage' scope (a feed's service token; 'admin' includes it)",
+                  Refusal)}
+
+
 @bp.post("/api/v1/lineage")
+@operation("Apply one OpenLineage event (RunEvent, DatasetEvent or JobEvent)", answer=answers.WriteSummary,
+           body=OpenLineageEvent, parse_body=False, status=201, description=_BODY, responses=_REFUSED)
 @lineage_scope
 def post_event(actor: str):
     summary = openlineage.ingest(get_store(), _events(batch=False), actor=actor)
-    return jsonify(summary.as_dict()), 201
+    return summary.as_dict(), 201
 
 
 @bp.post("/api/v1/lineage/batch")
+@operation("Apply a JSON array of OpenLineage events, all or nothing", answer=answers.LineageBatchSummary,
+           body=OpenLineageBatch, parse_body=False, description=_BODY, responses=_REFUSED)
 @lineage_scope
 def post_batch(actor: str):
     events = _events(batch=True)
     summary = openlineage.ingest(get_store(), events, actor=actor) if events else None
     body = {"received": len(events)}
-    body.update(summary.as_dict() if summary else {"changed": False, "counts": {}, "audit_events": 0})
-    return jsonify(body)
+    body.update(summary.as_dict() if summary else {"changed": False, "counts": {}, "audit_events": 0,
+                                                   "first_seq": None, "last_seq": None})
+    return body

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal, Optional
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, RootModel, StrictBool
 
 from graph_model.schema import NAMESPACE_RE, VERSION_RE, Kind
 from graph_model.services import artifacts as artifacts_service
@@ -225,6 +225,65 @@ class ConfirmReview(BodyModel):
 
 class OverdueQuery(QueryModel):
     limit: _int(1, 5000) = Field(100, description="at most this many ownerships, most overdue first")
+
+
+class _OpenLineageShape(BaseModel):
+    """Documentation only: the lineage views read their body themselves (gzip, the bounded
+    reader, every problem with its path; ``graph_model/ingest/ol_events.py``). Fields
+    beyond these and every facet not read are accepted and ignored, as the spec asks."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class OpenLineageDataset(_OpenLineageShape):
+    namespace: str = Field(min_length=1, max_length=1000, examples=["warehouse"])
+    name: str = Field(min_length=1, max_length=1000, examples=["customers"])
+    facets: Optional[dict[str, Any]] = Field(None, description="read: documentation, ownership, schema")
+
+
+class OpenLineageJob(_OpenLineageShape):
+    namespace: str = Field(min_length=1, max_length=1000, examples=["airflow"])
+    name: str = Field(min_length=1, max_length=1000, examples=["churn.train"])
+    facets: Optional[dict[str, Any]] = Field(None, description="read: documentation, ownership, sql, "
+                                                                   "sourceCodeLocation")
+
+
+class OpenLineageRun(_OpenLineageShape):
+    runId: str = Field(description="a UUID (dashed, 32 hex digits, braces or urn:uuid:)",
+                       examples=["01890f4e-8a5b-7c2d-9e1f-0a1b2c3d4e5f"])
+    facets: Optional[dict[str, Any]] = Field(None, description="read: parent, errorMessage")
+
+
+class OpenLineageEvent(_OpenLineageShape):
+    """An OpenLineage 2-0-x event: a RunEvent (has ``run``), a DatasetEvent (has
+    ``dataset``) or a JobEvent (neither). Of the optional fields only facets, inputs,
+    outputs and eventType may be null (producers send them so)."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [{
+        "eventType": "COMPLETE", "eventTime": "2026-11-20T12:00:00Z",
+        "producer": "https://example.com/pipeline", "schemaURL":
+        "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
+        "run": {"runId": "01890f4e-8a5b-7c2d-9e1f-0a1b2c3d4e5f"},
+        "job": {"namespace": "airflow", "name": "churn.train"},
+        "inputs": [{"namespace": "warehouse", "name": "customers"}],
+        "outputs": [{"namespace": "models", "name": "churn"}]}]})
+
+    eventTime: str = Field(description="ISO-8601; without an offset it is UTC")
+    producer: str = Field(min_length=1, max_length=280, description="URI of the producing integration")
+    schemaURL: str = Field(None, description="or schemaUrl; either may be left out")
+    eventType: Optional[str] = Field(None, description="START, RUNNING, COMPLETE, ABORT, FAIL or OTHER (any case); "
+                                             "a RunEvent without one (or null) counts as OTHER")
+    run: OpenLineageRun = Field(None, description="a RunEvent's run")
+    job: OpenLineageJob = Field(None, description="required on RunEvents and JobEvents")
+    dataset: OpenLineageDataset = Field(None, description="a DatasetEvent's dataset")
+    inputs: Optional[list[OpenLineageDataset]] = None
+    outputs: Optional[list[OpenLineageDataset]] = None
+
+
+class OpenLineageBatch(RootModel[list[OpenLineageEvent]]):
+    """A JSON array of events, applied all or nothing."""
+
+    root: list[OpenLineageEvent] = Field(max_length=5000)
 
 
 class ProblemView(BaseModel):

@@ -51,6 +51,7 @@ class Operation:
     path: type[BaseModel] | None = None
     status: int = 200
     body_required: bool = True
+    parse_body: bool = True
 
     def all_responses(self) -> dict[int, tuple[str, type[BaseModel]]]:
         out = {self.status: (" ".join((self.answer.__doc__ or "the answer").split()), self.answer)}
@@ -146,7 +147,8 @@ def operation(summary: str, *, answer: type[BaseModel], query: type[BaseModel] |
               body: type[BaseModel] | None = None, body_types: tuple[str, ...] = JSON_TYPES,
               responses: dict[int, tuple[str, type[BaseModel]] | str] | None = None,
               description: str | None = None, store: bool = True, public: bool = False,
-              path: type[BaseModel] | None = None, status: int = 200, body_required: bool = True) -> Callable:
+              path: type[BaseModel] | None = None, status: int = 200, body_required: bool = True,
+              parse_body: bool = True) -> Callable:
     """Declare a view's request models and answers (see the module docstring).
 
     The view gets ``args`` (the validated query model) and ``body`` (the validated JSON
@@ -157,11 +159,13 @@ def operation(summary: str, *, answer: type[BaseModel], query: type[BaseModel] |
     the view reads the graph store, so it may answer 503. ``public``: no credential needed
     (the access guard's ``PUBLIC_ENDPOINTS`` must name the view too; a test checks both agree).
     ``body_required=False``: a request without a body gets the body model's defaults.
+    ``parse_body=False``: the view reads the body itself (a gzip layer, its own bounded
+    reader); the model then only documents it, and the media type is still checked.
     """
     extra = {code: (v, Error) if isinstance(v, str) else v for code, v in (responses or {}).items()}
     spec = Operation(summary, answer, query, body, body_types if body is not None else (), extra, description, store,
-                     public, path, status, body_required)
-    parses_json = body is not None and set(body_types) <= set(JSON_TYPES)
+                     public, path, status, body_required, parse_body)
+    parses_json = parse_body and body is not None and set(body_types) <= set(JSON_TYPES)
 
     def wrap(view: Callable) -> Callable:
         wants = inspect.signature(view).parameters

@@ -9,7 +9,8 @@ in a batch, ``run.runId`` for one event) and nothing is written when any exists.
 What is accepted, as real producers send it (docs/lineage.md, "Leniency"):
 
 - the event kind is told apart by shape: ``run`` -> RunEvent, else ``dataset`` ->
-  DatasetEvent, else JobEvent;
+  DatasetEvent, else JobEvent; ``dataset`` beside ``run``, ``job``, ``inputs`` or
+  ``outputs`` is refused (which kind it is would be a guess);
 - ``schemaURL`` or ``schemaUrl`` (or neither); ``eventType`` in any letter case, missing
   on a RunEvent meaning ``OTHER``;
 - a run id as a UUID in any usual form (dashed, 32 hex digits without dashes, braces,
@@ -221,6 +222,12 @@ def _event(r: _Reader, e: dict, path: str) -> Event | None:
         if key in e and not isinstance(e[key], str):
             r.fail(_p(path, key), "must be text")
     kind = "run" if "run" in e else "dataset" if "dataset" in e else "job"
+    if "dataset" in e:
+        # a DatasetEvent carries only its dataset; one field of each kind is ambiguous
+        for key in ("run", "job", "inputs", "outputs"):
+            if key in e:
+                r.fail(_p(path, key), "a DatasetEvent (it has 'dataset') has no run, job, inputs or outputs; "
+                                      "send them as a RunEvent or JobEvent")
     ev = Event(kind, time or 0, producer or "", path)
     if kind == "run":
         run = r.mapping(e, "run", path)

@@ -34,10 +34,11 @@ from ..manifests import small
 # Operations whose 400 also covers what no schema can say: a manifest's references and
 # uid/version rules (checked by the manifest validator), a Cypher text the engine
 # cannot parse, a handoff's receiver that is not an active person (another than the
-# portfolio's). A schema-valid request may be refused there, so "valid data is
+# portfolio's), an OpenLineage event's run id that is not a UUID or a time that is not
+# ISO-8601, or a RunEvent without its job. A schema-valid request may be refused there, so "valid data is
 # accepted" does not apply to them; every other check does.
 SEMANTIC_400 = {"POST /api/v1/manifest", "POST /api/v1/cypher", "POST /api/v1/handoffs",
-                "POST /api/v1/handoffs/portfolio"}
+                "POST /api/v1/handoffs/portfolio", "POST /api/v1/lineage", "POST /api/v1/lineage/batch"}
 
 # The coverage phase draws every boundary case a schema defines: for the manifest's
 # nested schema that is ~770 requests, 3/4 of this test's time. Its fuzzing phase

@@ -85,6 +85,8 @@ def test_batch_is_answered_with_a_count_and_gzip_is_read(client, store):
     (b"not gzip", {"Content-Encoding": "gzip"}, "body"),
     (b"{}", {"Content-Encoding": "br"}, "body"),
     (b"[]", {}, ""),
+    (b'{"eventTime": "2026-11-20T10:00:00Z", "producer": "p", "dataset": {"namespace": "n", "name": "d"}, '
+     b'"outputs": 5}', {}, "outputs"),
 ])
 def test_malformed_events_are_4xx_with_paths_and_write_nothing(client, store, body, headers, path):
     before = audit_seq(store)   # the feed's person and token only
@@ -92,6 +94,13 @@ def test_malformed_events_are_4xx_with_paths_and_write_nothing(client, store, bo
     assert r.status_code == 400, r.data
     problems = r.get_json()["problems"]
     assert any(p["path"].startswith(path) for p in problems), problems
+    assert store.read("count_artifacts")[0]["n"] == 0 and audit_seq(store) == before
+
+
+def test_a_body_that_is_not_json_by_its_content_type_is_415_and_writes_nothing(client, store):
+    before = audit_seq(store)
+    r = client.post("/api/v1/lineage", data=json.dumps(corpus()[0]), headers={"Content-Type": "text/plain"})
+    assert r.status_code == 415 and "application/json" in r.get_json()["error"]
     assert store.read("count_artifacts")[0]["n"] == 0 and audit_seq(store) == before
 
 
