@@ -34,7 +34,6 @@ input is resolved to the versions known when the reading event arrives.
 from __future__ import annotations
 
 import json
-import threading
 from collections import defaultdict
 from typing import Any, Iterable
 
@@ -43,6 +42,7 @@ from ..services import declared, write_path
 from ..services.audit import Change
 from ..store.base import GraphStore, Reader, Statement, batched
 from .manifest import Builder
+from . import ol_group
 from .ol_events import Event, Node
 
 STATEMENT_ORDER = (
@@ -378,21 +378,25 @@ def plan_events(events: list[Event], reader: Reader, at: int) -> write_path.Chan
     return _Plan(events, reader, at).run()
 
 
-# One lineage write at a time per process. Why: the embedded engine's write unit is
-# optimistic (WATCH, re-planned on conflict); with 4 clients posting events, plans of
-# ~10 reads each collided until the retry budget ran out and clients got 503s. Queued
-# here, each unit plans once. (Both engines serialise writers anyway.)
-_WRITES = threading.Lock()
+def _write(store: GraphStore, events: list[Event], actor: str | None, reason: str,
+           at: int | None = None) -> write_path.WriteSummary:
+    return write_path.apply(store, lambda reader, when: plan_events(events, reader, when),
+                            actor=actor, reason=reason, at=at)
+
+
+# One lineage write at a time per process, queued requests joined (``ol_group``). Why
+# one at a time: the embedded engine's write unit is optimistic (re-planned on
+# conflict); with 4 clients posting events, plans of ~10 reads each collided until the
+# retry budget ran out and clients got 503s. (Both engines serialise writers anyway.)
+_COMMITTER = ol_group.Committer(_write)
 
 
 def ingest(store: GraphStore, events: list[Event], *, actor: str | None = None,
            at: int | None = None) -> write_path.WriteSummary:
-    """Apply checked events as one audited unit (all or nothing)."""
-    if len(events) == 1:
-        e = events[0]
-        reason = f"openlineage {e.kind} event" + (f" {e.event_type}" if e.event_type else "") + f" from {e.producer}"
-    else:
-        reason = f"openlineage batch of {len(events)} events"
-    with _WRITES:
-        return write_path.apply(store, lambda reader, when: plan_events(events, reader, when),
-                                actor=actor, reason=reason, at=at)
+    """Apply checked events as one audited unit (all or nothing); concurrent callers may
+    share a unit (see ``ol_group``). An explicit ``at`` is never joined with others."""
+    reason = ol_group.reason_of(events)
+    if at is not None:
+        with _COMMITTER.lock:
+            return _write(store, events, actor, reason, at)
+    return _COMMITTER.submit(store, events, actor, reason)

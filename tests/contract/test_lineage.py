@@ -5,6 +5,8 @@ out-of-order runs, all-or-nothing batches and malformed events writing nothing."
 from __future__ import annotations
 
 import copy
+import threading
+import time
 
 import pytest
 
@@ -277,3 +279,31 @@ def test_an_older_event_never_replaces_a_newer_facet(store):
     assert not post(store, [dataset_event(5, "old")]).changed
     uid = ORDERS.replace(ORDERS, CLEAN.split("/")[0] + "/x")
     assert [c["name"] for c in artifacts.show(store, uid)["lineage"]["schema"]] == ["new"]
+
+
+def test_events_posted_at_once_are_joined_into_one_unit_and_give_the_same_graph(store):
+    """Requests that wait while a lineage write runs are applied together (``ol_group``)."""
+    load(store)
+    in_order = fingerprint(store)
+    store.clear()
+    store.ensure_schema()
+    manifest.ingest(store, parse.validate(MANIFEST), actor="tester")
+    events = corpus()
+    results: dict[int, object] = {}
+    committer = openlineage._COMMITTER
+    with committer.lock:   # a write in progress: every request below queues
+        threads = [threading.Thread(target=lambda i=i: results.update({i: post(store, [events[i]])}))
+                   for i in range(len(events))]
+        for t in threads:
+            t.start()
+        deadline = time.monotonic() + 30
+        while len(committer.queue) < len(events) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(committer.queue) == len(events)
+    for t in threads:
+        t.join(60)
+    assert len(results) == len(events) and all(r.changed for r in results.values())
+    assert len({(r.first_seq, r.last_seq) for r in results.values()}) == 1   # one unit answered all
+    reasons = {e["reason"] for e in store.read("audit_events_for_targets", targets=[J_CLEAN])}
+    assert reasons == {f"openlineage: {len(events)} events of {len(events)} requests, applied together"}
+    assert fingerprint(store) == in_order

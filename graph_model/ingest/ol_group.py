@@ -1,0 +1,103 @@
+"""Group commit for lineage writes: events that wait for the write go in together.
+
+Why: lineage writes are serialised per process (``openlineage.ingest``: with 4 feeds
+posting at once, optimistic plans collided until clients got 503s), and a single event
+costs about as much as a batch of a hundred (7 round trips, one fsynced write: 8-14 ms
+measured). So while one unit is written, requests that arrive queue here, and the next
+writer applies all of them (same store, same actor, at most ``MAX_EVENTS`` events) as
+one unit. Each request is still all or nothing: if the joined unit is refused, each
+request is applied on its own, and only the one that fails gets the error.
+
+What a request is answered when it went in with others: the joined unit's summary
+(docs/lineage.md says so); a lone request is answered with its own.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ..errors import ValidationFailed, WriteFailed
+
+#: the most events one joined unit holds (a batch request's own limit)
+MAX_EVENTS = 5000
+
+
+@dataclass(eq=False)
+class Request:
+    store: Any
+    actor: str | None
+    events: list
+    done: bool = False
+    result: Any = None
+    error: BaseException | None = None
+
+
+@dataclass
+class Committer:
+    """Serialises writes and joins queued requests; ``write(store, events, actor, reason)``
+    applies one unit and returns its summary."""
+
+    write: Callable[[Any, list, str | None, str], Any]
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    queue_lock: threading.Lock = field(default_factory=threading.Lock)
+    queue: list[Request] = field(default_factory=list)
+
+    def submit(self, store: Any, events: list, actor: str | None, reason: str) -> Any:
+        req = Request(store, actor, events)
+        with self.queue_lock:
+            self.queue.append(req)
+        with self.lock:
+            if not req.done:
+                group = self._take(req)
+                if len(group) == 1:
+                    self._one(req, reason)
+                else:
+                    self._joined(group)
+        if req.error is not None:
+            raise req.error
+        return req.result
+
+    def _take(self, first: Request) -> list[Request]:
+        """``first`` and the queued requests that can share its unit, in arrival order."""
+        with self.queue_lock:
+            group, n = [], 0
+            for r in self.queue:
+                if r is first or (r.store is first.store and r.actor == first.actor
+                                  and n + len(r.events) <= MAX_EVENTS):
+                    group.append(r)
+                    n += len(r.events)
+            for r in group:
+                self.queue.remove(r)
+        return group
+
+    def _one(self, req: Request, reason: str) -> None:
+        try:
+            req.result = self.write(req.store, req.events, req.actor, reason)
+        except BaseException as e:   # handed to the request's own thread
+            req.error = e
+        req.done = True
+
+    def _joined(self, group: list[Request]) -> None:
+        events = [e for r in group for e in r.events]
+        reason = f"openlineage: {len(events)} events of {len(group)} requests, applied together"
+        try:
+            summary = self.write(group[0].store, events, group[0].actor, reason)
+        except (ValidationFailed, WriteFailed):
+            for r in group:   # one of them is refused: each alone, so only it fails
+                self._one(r, reason_of(r.events))
+            return
+        except BaseException as e:
+            for r in group:
+                r.error, r.done = e, True
+            return
+        for r in group:
+            r.result, r.done = summary, True
+
+
+def reason_of(events: list) -> str:
+    if len(events) == 1:
+        e = events[0]
+        return f"openlineage {e.kind} event" + (f" {e.event_type}" if e.event_type else "") + f" from {e.producer}"
+    return f"openlineage batch of {len(events)} events"

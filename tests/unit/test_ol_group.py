@@ -1,0 +1,94 @@
+"""Group commit of lineage writes: who is joined, and who gets an error.
+
+The writer here is a function that records its calls (the store's side is the contract
+suite's: tests/contract/test_lineage.py joins real requests on both engines)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from graph_model.errors import Problem, ValidationFailed
+from graph_model.ingest.ol_group import MAX_EVENTS, Committer
+
+
+class Ev:
+    def __init__(self, name: str, bad: bool = False):
+        self.name, self.bad = name, bad
+        self.kind, self.event_type, self.producer = "run", "COMPLETE", "p"
+
+
+def recording_writer(calls: list):
+    def write(store, events, actor, reason):
+        calls.append((store, [e.name for e in events], actor, reason))
+        if any(e.bad for e in events):
+            raise ValidationFailed([Problem("x", "refused")])
+        return {"events": [e.name for e in events]}
+    return write
+
+
+def queued(committer: Committer, jobs: list[tuple]) -> dict:
+    """Submit ``jobs`` (store, events, actor) while the write lock is held, then release."""
+    out: dict = {}
+
+    def run(i, store, events, actor):
+        try:
+            out[i] = committer.submit(store, events, actor, "r")
+        except Exception as e:   # noqa: BLE001 - the test looks at what each request got
+            out[i] = e
+
+    with committer.lock:
+        threads = [threading.Thread(target=run, args=(i, *job)) for i, job in enumerate(jobs)]
+        for t in threads:
+            t.start()
+        deadline = time.monotonic() + 10
+        while len(committer.queue) < len(jobs) and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert len(committer.queue) == len(jobs)
+    for t in threads:
+        t.join(10)
+    return out
+
+
+def test_a_lone_request_is_written_alone_with_its_own_reason():
+    calls: list = []
+    c = Committer(recording_writer(calls))
+    assert c.submit("s", [Ev("a")], "bot", "own reason") == {"events": ["a"]}
+    assert calls == [("s", ["a"], "bot", "own reason")]
+
+
+def test_queued_requests_of_one_store_and_actor_share_a_unit_others_do_not():
+    calls: list = []
+    c = Committer(recording_writer(calls))
+    out = queued(c, [("s", [Ev("a")], "bot"), ("s", [Ev("b"), Ev("c")], "bot"), ("s", [Ev("d")], "other"),
+                     ("t", [Ev("e")], "bot")])
+    joined = [call for call in calls if len(call[1]) == 3]
+    assert len(joined) == 1 and sorted(joined[0][1]) == ["a", "b", "c"]
+    assert out[0] == out[1] == {"events": joined[0][1]}
+    assert out[2] == {"events": ["d"]} and out[3] == {"events": ["e"]}
+    assert len(calls) == 3
+
+
+def test_a_refused_request_fails_alone_and_the_others_are_written():
+    calls: list = []
+    c = Committer(recording_writer(calls))
+    out = queued(c, [("s", [Ev("a")], "bot"), ("s", [Ev("bad", bad=True)], "bot"), ("s", [Ev("c")], "bot")])
+    assert isinstance(out[1], ValidationFailed)
+    assert out[0] == {"events": ["a"]} and out[2] == {"events": ["c"]}
+    assert [names for _, names, _, _ in calls][1:] == [["a"], ["bad"], ["c"]]   # joined try, then each
+
+
+def test_a_unit_never_exceeds_the_event_limit():
+    calls: list = []
+    c = Committer(recording_writer(calls))
+    big = [Ev(f"e{i}") for i in range(MAX_EVENTS - 1)]
+    queued(c, [("s", big, "bot"), ("s", [Ev("x"), Ev("y")], "bot")])
+    assert all(len(names) <= MAX_EVENTS for _, names, _, _ in calls)
+    assert sorted(len(names) for _, names, _, _ in calls) == [2, MAX_EVENTS - 1]
+
+
+def test_an_unexpected_error_reaches_every_request_of_the_joined_unit():
+    def write(store, events, actor, reason):
+        raise RuntimeError("engine went away")
+    out = queued(Committer(write), [("s", [Ev("a")], "bot"), ("s", [Ev("b")], "bot")])
+    assert all(isinstance(v, RuntimeError) for v in out.values()) and len(out) == 2
