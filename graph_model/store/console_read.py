@@ -132,6 +132,48 @@ class ReplyTooLarge(Exception):
     pass
 
 
+def too_large(budget: int = MAX_REPLY_BYTES) -> ValidationFailed:
+    """The refusal of an answer over the console's budget (the same words on both engines)."""
+    return ValidationFailed([Problem("query", f"the answer is larger than the console reads ({budget // 2**20} MB "
+                                              f"or {MAX_REPLY_VALUES:,} values); return fewer or smaller values")])
+
+
+class ValueBudget:
+    """The same budget counted over values a driver has already decoded (Neo4j's driver
+    decodes a whole record before it can be looked at): bytes approximated as the text's
+    length and 8 per number, values one each, iteratively (a deep value cannot recurse).
+    It bounds the rows kept and everything built from them; one record's own size is
+    bounded by the server's ``db.memory.transaction.max`` (docs/console.md)."""
+
+    def __init__(self, budget: int = MAX_REPLY_BYTES, max_values: int = MAX_REPLY_VALUES):
+        self.bytes_left, self.values_left = budget, max_values
+
+    def take(self, value: Any) -> None:
+        stack = [value]
+        while stack:
+            v = stack.pop()
+            self.values_left -= 1
+            if isinstance(v, (str, bytes, bytearray)):
+                self.bytes_left -= len(v)
+            elif isinstance(v, dict):
+                stack.extend(v.values())
+                self.bytes_left -= sum(len(k) for k in v)
+            elif isinstance(v, (list, tuple)):
+                self.values_left -= len(v)
+                if self.values_left < 0:
+                    raise ReplyTooLarge()
+                stack.extend(v)
+            elif hasattr(v, "items"):   # a driver's node or relationship: its properties
+                stack.extend(dict(v.items()).values())
+            elif hasattr(v, "nodes") and hasattr(v, "relationships"):   # a path
+                stack.extend(v.nodes)
+                stack.extend(v.relationships)
+            else:
+                self.bytes_left -= 8
+            if self.bytes_left < 0 or self.values_left < 0:
+                raise ReplyTooLarge()
+
+
 class _Reader:
     """A RESP2 reader over one socket that counts bytes and never recurses; text comes
     back decoded, as the product's own connection (``decode_responses``) gives it."""
@@ -298,8 +340,7 @@ def run(address: dict, graph: str, header: str, text: str, timeout_ms: int, row_
         raw, truncated = _run_once(address, graph, header + text, left, row_cap, budget)
         return Reply(raw, truncated, wrapped=False)
     except ReplyTooLarge:
-        raise ValidationFailed([Problem("query", f"the answer is larger than the console reads ({budget // 2**20} MB "
-                                                 f"or {MAX_REPLY_VALUES:,} values); return fewer or smaller values")]) from None
+        raise too_large(budget) from None
     except socket.timeout:
         raise ValidationFailed([Problem("query", "Query timed out (no complete answer within the "
                                                  "time limit)")]) from None

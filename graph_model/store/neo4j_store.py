@@ -27,7 +27,7 @@ from neo4j.exceptions import (AuthError, ClientError, DriverError, IncompleteCom
 from neo4j.graph import Node, Path as GraphPath, Relationship
 
 from ..errors import PermissionDenied, Problem, StoreUnavailable, ValidationFailed, WriteFailed
-from . import queries, schema_setup
+from . import console_read, queries, schema_setup
 from .base import ConsoleResult, GraphStore, Plan, Planner
 
 
@@ -168,13 +168,18 @@ class Neo4jStore(GraphStore):
                 try:
                     result = tx.run(text, params)
                     columns = list(result.keys())
+                    budget = console_read.ValueBudget()
                     for record in result:
                         if len(rows) >= row_cap:
                             truncated = True
                             break
-                        rows.append([_to_python(v) for v in record.values()])
+                        values = record.values()
+                        budget.take(values)
+                        rows.append([_to_python(v) for v in values])
                 finally:
                     tx.rollback()
+        except console_read.ReplyTooLarge:
+            raise console_read.too_large() from None
         except _UNREACHABLE as e:
             raise StoreUnavailable(f"Neo4j at {self.uri} is unreachable: {e}") from e
         except ClientError as e:
