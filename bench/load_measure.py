@@ -35,6 +35,16 @@ from .sample import choose
 from .served import serve
 
 
+def server_errors(log: Path, keep: int = 3) -> list[str]:
+    """The last ``keep`` tracebacks (or ERROR lines) the app server logged, 40 lines each."""
+    try:
+        lines = log.read_text(errors="replace").splitlines()
+    except OSError:
+        return []
+    starts = [i for i, line in enumerate(lines) if line.startswith("Traceback") or " ERROR " in line]
+    return ["\n".join(lines[i:i + 40]) for i in starts[-keep:]]
+
+
 class LoadedStore:
     """A fresh store of one engine, and how other processes reach it."""
 
@@ -106,6 +116,8 @@ def run(args: argparse.Namespace) -> dict:
                 _step(result, "locust", lambda: locust_run(
                     port, uids, work, users=args.locust_users, spawn_rate=args.locust_rate,
                     seconds=args.locust_seconds))
+            # why a request failed is in the server's log, which goes with the work directory
+            result["server_log_errors"] = server_errors(work / "serve.log")
             _step(result, "pages_writing", lambda: sc.pages_while_writing(
                 port, st.writer_args, work, seconds=args.stream_seconds, interval=args.stream_interval,
                 owner=owner, timeout=args.request_timeout))
