@@ -9,7 +9,8 @@ it declares (the latest view replaces the previous one). Then:
 - an empty slot is filled from the declaration, through the write path and audited with
   the source named: no current primary owner -> the first declared ``primary`` person;
   no team -> the first declared team; no steward -> the declared stewards. The edge it
-  opens carries ``source``, so the same source may later move it (its view changed);
+  opens carries ``source``, so the same source may later move it (its view changed),
+  and stewards it filled are closed when it no longer declares them;
   an edge a person set (no ``source``) is never touched;
 - otherwise the declaration is kept as a *difference*, shown on the artifact card
   ("declared by <source>: ...") and listed by hotspots.
@@ -201,7 +202,9 @@ def _fill(uid: str, source: str, entries: list[dict], cur: dict, rows: dict, cha
     stewards = [e["resolved"] for e in entries if e["role"] == "steward" and e["resolved"]
                 and e["resolved"] != current_primary]
     held = [o for o in cur["owners"] if o["role"] == "steward"]
-    if stewards and all(o["source"] == source for o in held):
+    # the stewards this source filled follow its view, down to none when it stops
+    # declaring them; a steward a person or another source set keeps the slot
+    if (stewards or held) and all(o["source"] == source for o in held):
         for o in [o for o in held if o["person"] not in stewards]:
             close(o)
         have = {o["person"] for o in cur["owners"] if o["role"] == "steward"}

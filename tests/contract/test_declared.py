@@ -74,6 +74,22 @@ def test_a_source_moves_what_it_filled_but_not_what_a_person_set_later(store):
     assert by_source == {"backstage": True, "codeowners": False}
 
 
+def test_stewards_a_source_filled_are_closed_when_it_stops_declaring_them(store):
+    setup(store, [{"uid": "svc/api", "kind": "other"}, {"uid": "svc/web", "kind": "other", "stewards": ["cy"]}])
+    declare(store, {("svc/api", "codeowners"): [Declared("primary", "ana"), Declared("steward", "bo"),
+                                                Declared("steward", "cy")]})
+    assert card(store, "svc/api") == ("ana", ["bo", "cy"], None)
+    declare(store, {("svc/api", "codeowners"): [Declared("primary", "ana"), Declared("steward", "cy")]})
+    assert card(store, "svc/api") == ("ana", ["cy"], None)
+    summary = declare(store, {("svc/api", "codeowners"): [Declared("primary", "ana")]})
+    assert card(store, "svc/api") == ("ana", [], None) and summary.counts["ownership.close"] == 1
+    closed = [e for e in history.history(store, "svc/api")["audit"] if e["action"] == "ownership.close"]
+    assert sorted(e["changes"]["person"] for e in closed) == ["bo", "cy"]
+    # a steward a person set is never closed by a source
+    declare(store, {("svc/web", "codeowners"): [Declared("primary", "ana")]})
+    assert card(store, "svc/web") == ("ana", ["cy"], None)
+
+
 def test_unknown_holders_are_kept_as_differences(store):
     setup(store, [{"uid": "svc/api", "kind": "other"}])
     declare(store, {("svc/api", "codeowners"): [Declared("primary", "@ghost"), Declared("team", "nope", "team")]})
