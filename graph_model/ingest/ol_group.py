@@ -60,12 +60,12 @@ class Committer:
         return req.result
 
     def _take(self, first: Request) -> list[Request]:
-        """``first`` and the queued requests that can share its unit, in arrival order."""
+        """``first``, then the queued requests that can share its unit (arrival order)."""
         with self.queue_lock:
-            group, n = [], 0
+            group, n = [first], len(first.events)
             for r in self.queue:
-                if r is first or (r.store is first.store and r.actor == first.actor
-                                  and n + len(r.events) <= MAX_EVENTS):
+                if (r is not first and r.store is first.store and r.actor == first.actor
+                        and n + len(r.events) <= MAX_EVENTS):
                     group.append(r)
                     n += len(r.events)
             for r in group:
