@@ -22,6 +22,10 @@ from graph_model.store.falkordb_store import FalkorDBStore
 ROOT = Path(__file__).resolve().parents[1]
 BACKENDS = ["falkordb", "neo4j"]
 
+# One password pepper for the run, shared by in-process apps and the processes tests
+# start (app/access/pepper.py); tests of the key file itself unset it.
+os.environ.setdefault("OWNERGRAPH_SECRET_KEY", uuid.uuid4().hex + uuid.uuid4().hex)
+
 
 @pytest.fixture(scope="session")
 def falkordb_socket():

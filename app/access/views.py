@@ -26,6 +26,12 @@ def login():
                            person=current_principal().person)
 
 
+def _data_dir():
+    """The data directory the server was started on (where the pepper file lives)."""
+    config = current_app.config.get("OWNERGRAPH_STORE_CONFIG")
+    return getattr(config, "home", None)
+
+
 @bp.post("/login", endpoint="login_post")
 def login_post():
     person = (request.form.get("person") or "").strip()
@@ -39,7 +45,7 @@ def login_post():
                                error=f"Too many failed attempts; try again in {wait // 60 + 1} min."), 429, \
             {"Retry-After": str(wait)}
     store = get_store()
-    if not passwords.check(store, person, password):
+    if not passwords.check(store, person, password, home=_data_dir()):
         limiter.failed(person, address)
         current_app.logger.warning("failed login for %r from %s", person, address)
         return render_template("login.html", next=target, person=None,

@@ -97,5 +97,5 @@ def password_set(obj: Ctx, person_id):
     else:
         text = sys.stdin.readline().rstrip("\r\n")
     with obj.store() as store:
-        passwords.set_password(store, person_id, text, actor=cli_actor())
+        passwords.set_password(store, person_id, text, actor=cli_actor(), home=obj.config.home)
     click.echo(f"password set for {person_id}")
