@@ -27,6 +27,12 @@ def run(page) -> None:
 
 
 def test_editor_highlights_and_matches_brackets(page):
+    errors = []
+    page.on("console", lambda m: errors.append(m.text)
+            if m.type == "error" and not m.text.startswith("Failed to load resource") else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("response", lambda r: errors.append(f"{r.status} {r.url}")
+            if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
     page.goto("/console?example=owners_upstream_of_model")
     page.wait_for_selector("#console-form .cm-editor")
     assert page.locator("#query").is_hidden()
@@ -45,6 +51,7 @@ def test_editor_highlights_and_matches_brackets(page):
     for _ in range(len("MATCH (")):
         page.keyboard.press("ArrowRight")
     assert page.locator("#console-form .cm-nonmatchingBracket").count() >= 1
+    assert errors == []   # no script error, no content-security-policy refusal
 
 
 def test_completion_offers_the_graphs_labels_types_and_keys(page, loaded):
