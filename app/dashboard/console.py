@@ -4,7 +4,9 @@ Read-only is the database's job (see ``GraphStore.query_readonly``); this bluepr
 applies the configured time limit, row cap and concurrency (one ``ConsoleGate`` per
 app, so per served process), turns a write attempt into a clear refusal (403), a bad
 query into a 400 naming the problem, a full console into 429 with ``Retry-After``, and
-draws nodes and relationships when a result holds them.
+draws nodes and relationships when a result holds them. The page also shows the schema
+panel (``services/graph_schema``: what the store holds, with counts, which the editor
+completes from) and the Graph model page (``graph_doc``: what each name means).
 
 Settings (app config first, then the environment): ``OWNERGRAPH_CONSOLE_TIMEOUT_MS``,
 ``OWNERGRAPH_CONSOLE_ROW_CAP``, ``OWNERGRAPH_CONSOLE_CONCURRENCY`` (default: half the
@@ -138,11 +140,10 @@ def page():
             error, status = "; ".join(str(p) for p in e.problems), 400
         except Busy as e:
             busy, status, headers = e, 429, {"Retry-After": str(e.retry_after)}
-    records = [dict(zip(result["columns"], row)) for row in result["rows"]] if result else None
     return render_template("console.html", examples=examples, chosen=chosen, query=query or "",
                            params_text=params_text or "", result=result, graph=graph, error=error,
                            refused=refused, busy=busy, timeout_ms=timeout_ms, row_cap=row_cap,
-                           records=records, schema=_schema(), history_size=HISTORY_SIZE), status, headers
+                           schema=_schema(), history_size=HISTORY_SIZE), status, headers
 
 
 def _schema():

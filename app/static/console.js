@@ -127,7 +127,10 @@
       b.classList.toggle("primary", on);
       b.setAttribute("aria-selected", on ? "true" : "false");
     });
-    if (name === "json") { document.getElementById("view-json").open = true; }
+    var json = document.getElementById("console-json");
+    if (name === "json" && !json.textContent) {   // made on first view: the page carries the rows once, as data
+      json.textContent = JSON.stringify(records(readJson("console-result-data") || {columns: [], rows: []}), null, 1);
+    }
     var net = window.ownergraphNetworks && window.ownergraphNetworks["console-graph"];
     if (name === "graph" && net) { net.redraw(); net.fit({maxZoomLevel: 1.35}); }
     result.setAttribute("data-active-view", name);
@@ -137,6 +140,7 @@
     b.addEventListener("click", function () { show(b.getAttribute("data-view")); });
   });
   result.classList.add("tabbed");
+  document.getElementById("view-json").hidden = false;
   views.hidden = false;
   show(result.querySelector('.result-view[data-view="plan"]') ? "plan"
        : result.querySelector('.result-view[data-view="graph"]') ? "graph" : "table");

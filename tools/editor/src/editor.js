@@ -92,6 +92,8 @@ const theme = EditorView.baseTheme({
 
 export function attach(textarea, opts) {
   opts = opts || {};
+  // Ctrl/Cmd+Enter runs the query: the page's own key handler submits the form (app.js),
+  // or opts.onRun when given; the editor only keeps the key from inserting a line.
   const run = () => { if (opts.onRun) { opts.onRun(); } return true; };
   const state = EditorState.create({
     doc: textarea.value,
