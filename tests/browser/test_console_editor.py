@@ -235,3 +235,17 @@ def test_graph_model_page_lists_every_label_and_runs_a_worked_query(page):
     run(page)
     page.wait_for_selector("#console-result")
     assert page.locator("table.results tbody tr").count() >= 1
+
+
+def test_ctrl_enter_in_the_editor_runs_the_query_once(page):
+    posts = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.goto("/console")
+    set_query(page, "MATCH (t:Team) RETURN t.id AS team ORDER BY team LIMIT 1")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("#console-result")
+    page.wait_for_load_state("networkidle")
+    assert len(posts) == 1 and posts[0].endswith("/console")
+    assert page.input_value("#query") == "MATCH (t:Team) RETURN t.id AS team ORDER BY team LIMIT 1"
+    stored = page.evaluate("() => JSON.parse(localStorage.getItem('ownergraph.console.history'))")
+    assert stored[0]["query"] == "MATCH (t:Team) RETURN t.id AS team ORDER BY team LIMIT 1"
