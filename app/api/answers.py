@@ -554,6 +554,7 @@ class CypherAnswer(Answer):
     elapsed_ms: float
     queued_ms: float
     engine_timeout_ms: int
+    plan: Optional[list[str]] = None   # the engine's plan (indented lines) when the query began with EXPLAIN
 
 
 # -- handoffs and reviews ------------------------------------------------------------

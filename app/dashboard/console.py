@@ -4,7 +4,9 @@ Read-only is the database's job (see ``GraphStore.query_readonly``); this bluepr
 applies the configured time limit, row cap and concurrency (one ``ConsoleGate`` per
 app, so per served process), turns a write attempt into a clear refusal (403), a bad
 query into a 400 naming the problem, a full console into 429 with ``Retry-After``, and
-draws nodes and relationships when a result holds them.
+draws nodes and relationships when a result holds them. The page also shows the schema
+panel (``services/graph_schema``: what the store holds, with counts, which the editor
+completes from) and the Graph model page (``graph_doc``: what each name means).
 
 Settings (app config first, then the environment): ``OWNERGRAPH_CONSOLE_TIMEOUT_MS``,
 ``OWNERGRAPH_CONSOLE_ROW_CAP``, ``OWNERGRAPH_CONSOLE_CONCURRENCY`` (default: half the
@@ -21,8 +23,10 @@ import time
 
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 
-from graph_model.errors import Busy, PermissionDenied, Problem, ValidationFailed
+from graph_model import graph_doc
+from graph_model.errors import Busy, PermissionDenied, Problem, StoreUnavailable, ValidationFailed
 from graph_model.services import console as console_service
+from graph_model.services import graph_schema
 from graph_model.services.console_gate import ConsoleGate, default_concurrency
 
 from ..api import answers
@@ -37,6 +41,7 @@ bp = Blueprint("console", __name__)
 
 
 _GATE_KEY = "ownergraph.console_gate"
+HISTORY_SIZE = 50   # queries each browser keeps (localStorage; a few KB each at most)
 _gate_lock = threading.Lock()
 
 
@@ -137,4 +142,20 @@ def page():
             busy, status, headers = e, 429, {"Retry-After": str(e.retry_after)}
     return render_template("console.html", examples=examples, chosen=chosen, query=query or "",
                            params_text=params_text or "", result=result, graph=graph, error=error,
-                           refused=refused, busy=busy, timeout_ms=timeout_ms, row_cap=row_cap), status, headers
+                           refused=refused, busy=busy, timeout_ms=timeout_ms, row_cap=row_cap,
+                           schema=_schema(), history_size=HISTORY_SIZE), status, headers
+
+
+def _schema():
+    """The schema panel's data; the page still works (a query can be run) without it."""
+    try:
+        return graph_schema.cached(get_store())
+    except StoreUnavailable:
+        return None
+
+
+@bp.get("/graph-model")
+def graph_model():
+    """Every label, relationship type and property with its meaning, from the code (the
+    same text as docs/graph-model.md), and the worked queries with a link to run each."""
+    return render_template("graph_model.html", model=graph_doc.model(), examples=console_service.examples())

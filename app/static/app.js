@@ -94,7 +94,10 @@
   var form = document.getElementById("console-form");
   if (form) {
     form.addEventListener("keydown", function (e) {
-      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); form.submit(); }
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+        e.preventDefault();
+        if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }   // requestSubmit fires "submit" (the history listens)
+      }
     });
   }
 })();

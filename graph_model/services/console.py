@@ -13,6 +13,7 @@ The row cap and the reply-size bound are applied by the stores while they fetch
 from __future__ import annotations
 
 import json
+import re
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -37,6 +38,8 @@ MAX_PARAMS_DEPTH = 16
 MAX_PARAMS_VALUES = 10_000
 MAX_PARAMS_TEXT = 1_000_000   # characters of strings and keys, all together
 EXAMPLES_DIR = CYPHER_DIR / "examples"
+# A leading EXPLAIN (after any comments) asks for the plan instead of rows.
+_EXPLAIN = re.compile(r"^(?:\s+|//[^\n]*(?:\n|$)|/\*.*?\*/)*EXPLAIN\b", re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -148,10 +151,15 @@ def run(store: GraphStore, query: Any, params: Any = None, *, timeout_ms: int = 
         arrived: ``time.monotonic()`` when the request arrived; the time limit counts
             from there (default: now).
 
+    A query that starts with ``EXPLAIN`` is planned, never run: the answer holds the
+    engine's plan as ``plan`` (indented lines) and as one-column rows. The engine still
+    refuses to plan a write (PermissionDenied), so the console stays read-only.
+
     Returns:
         dict with ``columns``, ``rows``, ``truncated`` (the cap was hit), ``row_cap``,
         ``timeout_ms``, ``elapsed_ms`` (from arrival), ``queued_ms`` (waiting for a
-        slot) and ``engine_timeout_ms`` (what was left for the engine).
+        slot), ``engine_timeout_ms`` (what was left for the engine) and ``plan``
+        (None unless EXPLAIN).
 
     Raises:
         ValidationFailed: empty or oversized query, bad params, or a query the engine
@@ -174,11 +182,22 @@ def run(store: GraphStore, query: Any, params: Any = None, *, timeout_ms: int = 
         if left_ms < 1:
             raise Busy("the console is busy: the time limit ran out while this query waited "
                        "for a slot; try again shortly", 1)
-        result = store.query_readonly(query.strip().rstrip(";"), params, left_ms, int(row_cap))
-    return {"columns": result.columns, "rows": result.rows, "truncated": result.truncated,
+        text = query.strip().rstrip(";")
+        explain = _EXPLAIN.match(text)
+        plan = None
+        if explain:
+            inner = text[explain.end():].strip()
+            if not inner:
+                raise ValidationFailed([Problem("query", "EXPLAIN needs a query after it")])
+            plan = store.explain_readonly(inner, params, left_ms)
+            columns, rows, truncated = ["plan"], [[line] for line in plan[:int(row_cap)]], len(plan) > int(row_cap)
+        else:
+            result = store.query_readonly(text, params, left_ms, int(row_cap))
+            columns, rows, truncated = result.columns, result.rows, result.truncated
+    return {"columns": columns, "rows": rows, "truncated": truncated,
             "row_cap": int(row_cap), "timeout_ms": int(timeout_ms),
             "elapsed_ms": round((time.monotonic() - arrived) * 1000, 1),
-            "queued_ms": round(waited * 1000, 1), "engine_timeout_ms": left_ms}
+            "queued_ms": round(waited * 1000, 1), "engine_timeout_ms": left_ms, "plan": plan}
 
 
 @contextmanager

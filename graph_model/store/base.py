@@ -92,6 +92,15 @@ class GraphStore(ABC):
         """Run an analyst's query with the engine itself refusing any write."""
 
     @abstractmethod
+    def explain_readonly(self, text: str, params: dict, timeout_ms: int) -> list[str]:
+        """The engine's plan for ``text`` as indented lines, without running it.
+
+        Raises:
+            PermissionDenied: the plan would write (the console only reads, so it does
+                not explain writes either). ValidationFailed: the engine refused the text.
+        """
+
+    @abstractmethod
     def clear(self) -> None:
         """Delete every node and relationship (tests and `demo --fresh`)."""
 

@@ -178,6 +178,11 @@ _RENDERERS: dict[type, Any] = {
 _RO_REFUSAL = "graph.RO_QUERY is to be executed only on read-only queries"
 
 
+# Plan operators that change the graph (FalkorDB 4.x names); a bare text reply such as
+# "Create Index" is a schema change and refused as well.
+_WRITE_OPERATORS = ("Create", "Update", "Delete", "Merge", "MergeCreate")
+
+
 def _is_write_refusal(e: redis.ResponseError) -> bool:
     return str(e).strip() == _RO_REFUSAL
 
@@ -372,6 +377,31 @@ class FalkorDBStore(GraphStore):
             columns = [columns[i] for i in order]
             rows = [[row[i] for i in order] for row in rows]
         return ConsoleResult(columns, rows, truncated=reply.truncated or len(res.result_set) > row_cap)
+
+    def explain_readonly(self, text: str, params: dict, timeout_ms: int) -> list[str]:
+        """FalkorDB's ``GRAPH.EXPLAIN``: the plan is built, never run (checked: after
+        explaining CREATE, MERGE, SET, DELETE and CREATE INDEX nothing was written). A
+        plan with a write operator is refused like a write all the same. The plan's size
+        follows the query's (at most ``MAX_QUERY_CHARS``), so it is read whole."""
+        try:
+            query_bytes(params or {}, "")
+            header = params_header(params or {})
+        except UnsendableValue as e:
+            raise ValidationFailed([Problem(f"params.{e.path}", str(e).split(": ", 1)[1])]) from e
+        except (ValueError, RecursionError) as e:
+            raise ValidationFailed([Problem("params", str(e))]) from e
+        try:
+            plan = self._conn.execute_command("GRAPH.EXPLAIN", self.graph_name, header + text)
+        except _UNREACHABLE as e:
+            raise StoreUnavailable(f"FalkorDB is unreachable: {e}") from e
+        except redis.ResponseError as e:
+            raise ValidationFailed([Problem("query", str(e))]) from e
+        lines = [plan] if isinstance(plan, str) else [str(x) for x in plan]
+        writes = sorted({w for line in lines for w in _WRITE_OPERATORS if line.strip().split(" |")[0] == w})
+        if writes or isinstance(plan, str):
+            raise PermissionDenied(f"this console is read-only: the query would write "
+                                   f"({', '.join(writes) or lines[0]}), so it is not explained either")
+        return lines
 
     def _address(self) -> dict:
         """Where a console query's own connection goes: the product pool's settings."""

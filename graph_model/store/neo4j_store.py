@@ -188,6 +188,21 @@ class Neo4jStore(GraphStore):
             raise ValidationFailed([Problem("query", e.message or str(e))]) from e
         return ConsoleResult(columns, rows, truncated)
 
+    def explain_readonly(self, text: str, params: dict, timeout_ms: int) -> list[str]:
+        """Neo4j's EXPLAIN: planned, never run; the plan comes from the result summary.
+        A query the planner types as anything but read ('r') is refused like a write."""
+        try:
+            with self._session(default_access_mode=neo4j.READ_ACCESS) as s:
+                summary = s.run(Query("EXPLAIN " + text, timeout=timeout_ms / 1000.0), params or {}).consume()
+        except _UNREACHABLE as e:
+            raise StoreUnavailable(f"Neo4j at {self.uri} is unreachable: {e}") from e
+        except ClientError as e:
+            raise ValidationFailed([Problem("query", e.message or str(e))]) from e
+        if summary.query_type not in ("r", None):
+            raise PermissionDenied(f"this console is read-only: the query would write (type "
+                                   f"{summary.query_type!r}), so it is not explained either")
+        return plan_lines(summary.plan or {})
+
     def clear(self) -> None:
         """Delete everything in bounded transactions: one statement over ``MATCH (n)``
         holds every node in transaction memory and fails on a large graph."""
@@ -200,3 +215,22 @@ class Neo4jStore(GraphStore):
 
     def close(self) -> None:
         self._driver.close()
+
+
+def plan_lines(plan: dict) -> list[str]:
+    """Neo4j's plan tree (``summary.plan``: operatorType, args, identifiers,
+    children) as indented lines: operator, its details and the estimated rows. Walked
+    without recursion: a long UNION chain makes a deep tree."""
+    out: list[str] = []
+    stack = [(plan, 0)]
+    while stack:
+        node, depth = stack.pop()
+        args = node.get("args") or node.get("arguments") or {}
+        line = "    " * depth + str(node.get("operatorType") or "?").split("@")[0]
+        if args.get("Details"):
+            line += " | " + str(args["Details"])
+        if args.get("EstimatedRows") is not None:
+            line += f" | ~{float(args['EstimatedRows']):.0f} rows"
+        out.append(line)
+        stack.extend((child, depth + 1) for child in reversed(node.get("children") or []))
+    return out

@@ -209,6 +209,9 @@ class RecoveringStore(GraphStore):
     def query_readonly(self, text: str, params: dict, timeout_ms: int, row_cap: int) -> ConsoleResult:
         return self._call("query_readonly", text, params, timeout_ms, row_cap)
 
+    def explain_readonly(self, text: str, params: dict, timeout_ms: int) -> list[str]:
+        return self._call("explain_readonly", text, params, timeout_ms)
+
     def clear(self) -> None:
         self._call("clear")
 

@@ -95,7 +95,7 @@ def test_console_runs_a_read_query_and_refuses_a_write(page, loaded):
     wait_graph(page, "console-graph")
     page.screenshot(path=str(SCREENSHOTS / "console.png"))
 
-    page.fill("#query", "CREATE (n:Intruder {name: 'x'}) RETURN n")
+    page.fill("#console-form .cm-content", "CREATE (n:Intruder {name: 'x'}) RETURN n")
     page.fill("#params", "")
     page.click("#run")
     refusal = page.locator("#console-refused")
@@ -140,6 +140,7 @@ def test_injected_names_render_as_text_everywhere(page):
     page.click("#run")
     wait_graph(page, "console-graph")
     assert page.locator("img").count() == 0
+    page.click("#console-result .views [data-view=table]")
     assert EVIL in page.locator("#console-result").inner_text()
     assert page.dialogs == []
 
@@ -156,7 +157,7 @@ def test_injected_names_stay_text_in_graph_tooltips(page):
     assert tip.locator("img").count() == 0
     # the console draws returned nodes with the same tooltips
     page.goto("/console")
-    page.fill("#query", "MATCH (a:Artifact {uid: $uid}) RETURN a")
+    page.fill("#console-form .cm-content", "MATCH (a:Artifact {uid: $uid}) RETURN a")
     page.fill("#params", '{"uid": "%s"}' % EVIL_UID)
     page.click("#run")
     wait_graph(page, "console-graph")
