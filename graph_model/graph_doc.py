@@ -133,7 +133,8 @@ LABELS: dict[str, tuple[str, dict[str, str]]] = {
     }),
     "Credential": ("Access bookkeeping: a person's password hash, kept apart from the Person node.", {
         "person": "The person id.",
-        "hash": "argon2id hash of the password (never the password).",
+        "hash": "argon2id hash of the password mixed with a server key kept outside the graph "
+                "(never the password; useless without the key, docs/access.md).",
         "set_at": f"When it was set ({MS}).",
     }),
     "LoginSession": ("Access bookkeeping: a dashboard login session.", {
