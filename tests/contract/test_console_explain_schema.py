@@ -82,7 +82,7 @@ def test_schema_read_counts_what_the_graph_holds(loaded):
     assert {"uid", "role", "relation"} <= set(s.completion()["property_keys"])
 
 
-def test_schema_cache_follows_the_audit_head(loaded):
+def test_schema_cache_is_kept_a_minute_then_follows_the_audit_head(loaded):
     first = graph_schema.cached(loaded)
     assert graph_schema.cached(loaded) is first          # nothing changed: reused
     raw_write(loaded, "CREATE (:Filler {i: 1})")         # around the write path: head unchanged
@@ -90,5 +90,8 @@ def test_schema_cache_follows_the_audit_head(loaded):
     m = small()
     m["artifacts"][0]["description"] = "changed through the write path"
     manifest.ingest(loaded, parse.validate(m), actor="test")   # moves the audit head
-    assert graph_schema.cached(loaded).labels["Filler"] == 1
-    assert "Filler" in graph_schema.cached(loaded, max_age_s=0).labels
+    assert "Filler" not in graph_schema.cached(loaded).labels   # but younger than MIN_AGE_S
+    assert graph_schema.cached(loaded, min_age_s=0).labels["Filler"] == 1
+    raw_write(loaded, "CREATE (:Filler {i: 2})")
+    assert graph_schema.cached(loaded, min_age_s=0).labels["Filler"] == 1
+    assert graph_schema.cached(loaded, max_age_s=0, min_age_s=0).labels["Filler"] == 2
