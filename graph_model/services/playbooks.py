@@ -9,6 +9,7 @@ the team's general one. An empty list or a missing value does not hide a default
 
 from __future__ import annotations
 
+from ..errors import NotFound
 from ..schema import PLAYBOOK_FIELDS
 from ..store.base import Reader
 from . import stored_json
@@ -47,9 +48,13 @@ def resolve(reader: Reader, uid: str, kind: str | None, team: str | None) -> dic
 
 
 def of_artifact(store, uid: str) -> dict | None:
-    """``resolve`` for a stored artifact (its current kind and accountable team)."""
+    """``resolve`` for a stored artifact (its current kind and accountable team).
+
+    Raises:
+        NotFound: no artifact has this uid.
+    """
     rows = store.read("artifact_kind_team", uid=uid)
     if not rows:
-        return None
+        raise NotFound(f"unknown artifact {uid!r}")
     row = rows[0]
     return resolve(store.read, uid, row.get("kind"), row.get("team"))
