@@ -167,3 +167,16 @@ def test_knowledge_links_are_attached_once_and_found_by_search(org):
     assert {x["artifact"] for x in knowledge.search(org, "howto")} == {"models/churn", "raw/events"}
     assert [x["title"] for x in knowledge.search(org, "raw/ev")] == ["Backfilling events"]
     assert knowledge.search(org, "nothing like it") == []
+
+
+def test_records_leave_the_audit_state_check_agreeing(org):
+    """Records are audited (the chain covers them) but are not graph state: the state
+    check neither reports their nodes nor their actions as unknown."""
+    from graph_model.services import audit, audit_state
+    manifest.ingest(org, parse.validate({"kind_playbooks": {"model": {"channel": "#models"}}}), actor="tester")
+    rec = opened(org)
+    incident_records.append(org, who("bo"), rec["id"], type="note", text="x")
+    incident_records.resolve(org, who("bo"), rec["id"], postmortem="https://wiki.example.com/pm/1")
+    knowledge.add(org, who("bo"), artifact="raw/events", kind="howto", title="t", url="https://wiki.example.com/t")
+    assert audit_state.check_state(org) == []
+    assert audit.verify(org) == head(org)            # every event, records included, in the chain
