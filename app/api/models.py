@@ -229,6 +229,30 @@ class OverdueQuery(QueryModel):
     limit: _int(1, 5000) = Field(100, description="at most this many ownerships, most overdue first")
 
 
+class ProblemView(BaseModel):
+    path: str
+    message: str
+
+
+class Problems(BaseModel):
+    """A refused request: every problem, each with where it is (a parameter, a manifest path)."""
+
+    error: str
+    problems: list[ProblemView]
+
+
+class Error(BaseModel):
+    error: str
+    detail: Optional[str] = None
+
+
+class Refusal(BaseModel):
+    """A change the caller may not make: what is refused, and every refused path."""
+
+    error: str
+    problems: Optional[list[ProblemView]] = None
+
+
 # -- incident records, knowledge links, playbooks --------------------------------------
 
 _NOT_TEXT = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
@@ -312,27 +336,3 @@ class KnowledgeQuery(QueryModel):
 
 class PlaybookQuery(QueryModel):
     artifact: Text = Field(description="artifact uid", examples=["deploy/churn-api"])
-
-
-class ProblemView(BaseModel):
-    path: str
-    message: str
-
-
-class Problems(BaseModel):
-    """A refused request: every problem, each with where it is (a parameter, a manifest path)."""
-
-    error: str
-    problems: list[ProblemView]
-
-
-class Error(BaseModel):
-    error: str
-    detail: Optional[str] = None
-
-
-class Refusal(BaseModel):
-    """A change the caller may not make: what is refused, and every refused path."""
-
-    error: str
-    problems: Optional[list[ProblemView]] = None
