@@ -18,9 +18,10 @@ from .api import analysis as api_analysis
 from .api import handoffs as api_handoffs
 from .api import reviews as api_reviews
 from .api import incident as api_incident
+from .api import incident_records as api_incident_records
 from .api import lineage as api_lineage
 from .api import manifest as api_manifest
-from .dashboard import audit_page, console, edit, handoff_pages, pages
+from .dashboard import audit_page, console, edit, handoff_pages, incident_pages, pages
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -43,6 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     access.init_app(app)
     for blueprint in (api_manifest.bp, api_incident.bp, api_analysis.bp, api_handoffs.bp, api_reviews.bp,
-                      api_lineage.bp, pages.bp, console.bp, edit.bp, handoff_pages.bp, audit_page.bp):
+                      api_lineage.bp, api_incident_records.bp, pages.bp, console.bp, edit.bp, handoff_pages.bp, audit_page.bp,
+                      incident_pages.bp):
         app.register_blueprint(blueprint)
     return app

@@ -13,7 +13,7 @@ from datetime import date, datetime, timezone
 from enum import Enum
 from typing import Annotated, Any, Optional
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 NAMESPACE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._@+-]{0,99}$")
@@ -233,11 +233,36 @@ class Person(_Strict):
         return _slug(v, "person id")
 
 
+PLAYBOOK_FIELDS = ("failure_modes", "rollback", "integrity_checks", "channel", "runbook")
+
+
+class Playbook(_Strict):
+    """What a responder does when an artifact fails: its known failure modes, when to roll
+    back, which data integrity checks to run, where to talk, and the runbook. Set per
+    artifact, or per team or kind as a default (``docs/manifest.md``, "Playbooks")."""
+
+    failure_modes: list[Annotated[Text, Field(min_length=1, max_length=500)]] = Field(
+        default_factory=list, max_length=50)
+    rollback: Optional[Text] = Field(default=None, min_length=1, max_length=2000)
+    integrity_checks: list[Annotated[Text, Field(min_length=1, max_length=500)]] = Field(
+        default_factory=list, max_length=50)
+    channel: Optional[Label] = None
+    runbook: Optional[WebUrl] = None
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> "Playbook":
+        if not any(getattr(self, f) for f in PLAYBOOK_FIELDS):
+            raise ValueError(f"a playbook needs at least one of {', '.join(PLAYBOOK_FIELDS)} "
+                             f"(null removes it)")
+        return self
+
+
 class Team(_Strict):
     id: str
     name: Name = Field(min_length=1, max_length=200)
     members: list[PersonRef] = Field(default_factory=list)
     escalation: list[PersonRef] = Field(default_factory=list)
+    playbook: Optional[Playbook] = None
 
     @field_validator("id")
     @classmethod
@@ -351,6 +376,7 @@ class Artifact(_Strict):
     links: dict[str, WebUrl] = Field(default_factory=dict)
     source: Optional[Source] = None
     versions: list[Version] = Field(default_factory=list)
+    playbook: Optional[Playbook] = None
 
     @field_validator("uid")
     @classmethod
@@ -376,3 +402,13 @@ class Manifest(_Strict):
     people: list[Person] = Field(default_factory=list)
     teams: list[Team] = Field(default_factory=list)
     artifacts: list[Artifact] = Field(default_factory=list)
+    kind_playbooks: dict[str, Optional[Playbook]] = Field(default_factory=dict)
+
+    @field_validator("kind_playbooks")
+    @classmethod
+    def _kinds(cls, v: dict[str, Optional[Playbook]]) -> dict[str, Optional[Playbook]]:
+        kinds = [k.value for k in Kind]
+        for key in v:
+            if key not in kinds:
+                raise ValueError(f"{key!r} is not a kind (one of {', '.join(kinds)})")
+        return v

@@ -283,6 +283,18 @@ class IncidentCounts(Answer):
     runs_failed: int
 
 
+class PlaybookView(Answer):
+    """The playbook that applies, field by field (artifact over team over kind); ``sources``
+    names the playbook each field came from (``artifact:<uid>``, ``team:<id>``, ``kind:<kind>``)."""
+
+    failure_modes: list[str]
+    rollback: Optional[str]
+    integrity_checks: list[str]
+    channel: Optional[str]
+    runbook: Optional[str]
+    sources: dict[str, str]
+
+
 class IncidentAnswer(Answer):
     """The failing artifact, its upstream (nearest first) with owners and flags, whom to page in order, notes."""
 
@@ -297,6 +309,7 @@ class IncidentAnswer(Answer):
     counts: IncidentCounts
     truncated: bool
     truncated_reason: Optional[str]
+    playbook: Optional[PlaybookView]
 
 
 class ImpactArtifact(Answer):
@@ -613,3 +626,98 @@ class OverdueReviews(Answer):
 
     review_days: int
     overdue: list[ReviewStatus]
+
+
+# -- incident records, knowledge links, playbooks ------------------------------------
+
+class TimelineEntry(Answer):
+    n: int
+    type: Literal["paged", "acknowledged", "decision", "rollback", "note"]
+    text: str
+    author: str
+    at: Optional[str]
+
+
+class SnapshotPage(Answer):
+    order: int
+    person: str
+    name: Optional[str]
+    reasons: list[str]
+
+
+class SnapshotUpstream(Answer):
+    uid: str
+    kind: Optional[str]
+    distance: int
+    owner: Optional[str]
+    team: Optional[str]
+    flags: list[str]
+
+
+class IncidentSnapshot(Answer):
+    """The page list and upstream set as they were when the record was opened."""
+
+    at: Optional[str]
+    version: Optional[str]
+    page: list[SnapshotPage]
+    upstream: list[SnapshotUpstream]
+    truncated: bool
+
+
+class IncidentRow(Answer):
+    id: str
+    artifact: str
+    version: Optional[str]
+    title: str
+    severity: str
+    status: Literal["open", "resolved"]
+    opened_by: str
+    opened_at: Optional[str]
+    resolved_at: Optional[str]
+    postmortem: Optional[str]
+
+
+class IncidentListed(IncidentRow):
+    role: Optional[Literal["failing", "upstream"]] = None   # present when listed for an artifact
+
+
+class IncidentRecord(IncidentRow):
+    """An incident record: what failed, the snapshot taken when it was opened, its timeline."""
+
+    summary: Optional[str]
+    resolved_by: Optional[str]
+    touched: list[str]
+    snapshot: IncidentSnapshot
+    timeline: list[TimelineEntry]
+
+
+class IncidentList(Answer):
+    """Incident records, newest first."""
+
+    incidents: list[IncidentListed]
+
+
+class KnowledgeLink(Answer):
+    """A postmortem, case study or how-to attached to an artifact."""
+
+    id: str
+    artifact: str
+    kind: Literal["postmortem", "case_study", "howto"]
+    title: str
+    url: str
+    added_by: str
+    added_at: Optional[str]
+    incident: Optional[str]
+
+
+class KnowledgeList(Answer):
+    """Knowledge links, newest first."""
+
+    links: list[KnowledgeLink]
+
+
+class PlaybookAnswer(Answer):
+    """The playbook that applies to an artifact (null: none is set for it, its team or its kind)."""
+
+    artifact: str
+    playbook: Optional[PlaybookView]

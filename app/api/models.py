@@ -26,6 +26,8 @@ from graph_model.services import console as console_service
 from graph_model.services import handoffs as handoffs_service
 from graph_model.services import hotspots as hotspots_service
 from graph_model.services import incident as incident_service
+from graph_model.services import incident_records as incident_records_service
+from graph_model.services import knowledge as knowledge_service
 
 from ..params import instant_ms
 
@@ -308,3 +310,88 @@ class Refusal(BaseModel):
 
     error: str
     problems: Optional[list[ProblemView]] = None
+
+
+# -- incident records, knowledge links, playbooks --------------------------------------
+
+_NOT_TEXT = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+RECORD_TEXT_PATTERN = rf"^[^\S{_NOT_TEXT}]*[^\s{_NOT_TEXT}][^{_NOT_TEXT}]*$"
+"""Free text as ``schema.text_problem`` allows it (tab, newline and CR among control
+characters; none of C1), not blank. The prefix and the first class are disjoint, so a
+match is decided in one pass."""
+WEB_URL_PATTERN = rf"^https?://[^\s/?#{_NOT_IN_ID}]+[^\s{_NOT_IN_ID}]*$"
+"""An http(s) URL with a host, as ``schema.url_problem`` allows it."""
+INCIDENT_ID_PATTERN = r"^inc-[0-9a-f]{1,32}$"
+
+
+def _record_text(limit: int) -> Any:
+    return Annotated[str, Field(min_length=1, max_length=limit, pattern=RECORD_TEXT_PATTERN),
+                     AfterValidator(_strip)]
+
+
+WebUrl = Annotated[str, Field(max_length=2000, pattern=WEB_URL_PATTERN)]
+
+
+class IncidentPath(PathModel):
+    iid: str = Field(max_length=64, pattern=INCIDENT_ID_PATTERN, examples=["inc-0a1b2c3d4e"],
+                     description="the incident record's id, as opening it answered")
+
+
+class OpenIncident(BodyModel):
+    """Open an incident record of a failing artifact; the page list and upstream set are snapshot."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"artifact": "deploy/churn-api", "title": "churn-api answers 5xx", "severity": "sev2"}]})
+
+    artifact: Text = Field(description="the failing artifact's uid")
+    version: OptionalText = Field(None, description="the failing version (default: the newest)")
+    title: _record_text(incident_records_service.TITLE_MAX) = Field(description="what is wrong, in a line")
+    severity: Literal[incident_records_service.SEVERITIES] = Field(description="sev1 is the worst")
+
+
+class IncidentEntryBody(BodyModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"type": "note", "text": "rolled back to churn@1"}]})
+
+    type: Literal[incident_records_service.ENTRY_TYPES] = Field(description="what kind of entry")
+    text: _record_text(incident_records_service.TEXT_MAX) = Field(description="what happened or was decided")
+
+
+class ResolveIncident(BodyModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"postmortem": "https://wiki.example.com/postmortems/42", "summary": "stale features"}]})
+
+    postmortem: WebUrl = Field(description="the postmortem's http(s) link; also attached to the failing "
+                                           "artifact as a knowledge link")
+    summary: Optional[_record_text(incident_records_service.TEXT_MAX)] = Field(None, description="cause and fix")
+
+
+class IncidentsQuery(QueryModel):
+    artifact: OptionalText = Field(None, description="only records touching this artifact (failing or upstream)")
+    status: Optional[Literal[incident_records_service.STATUSES]] = Field(None, description="open or resolved "
+                                                                                            "(default: both)")
+    limit: _int(1, incident_records_service.LIST_LIMIT_MAX) = Field(100, description="at most this many, "
+                                                                                     "newest first")
+
+
+class AddKnowledge(BodyModel):
+    """Attach a postmortem, case study or how-to to an artifact (the same URL again retitles it)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"artifact": "models/churn", "kind": "howto", "title": "Retraining churn",
+         "url": "https://wiki.example.com/howto/retrain-churn"}]})
+
+    artifact: Text = Field(description="artifact uid")
+    kind: Literal[knowledge_service.KINDS] = Field(description="what the link is")
+    title: _record_text(knowledge_service.TITLE_MAX) = Field(description="shown and searched")
+    url: WebUrl = Field(description="an http(s) link")
+
+
+class KnowledgeQuery(QueryModel):
+    artifact: OptionalText = Field(None, description="the links attached to this artifact")
+    q: OptionalText = Field(None, description="links whose title, url or artifact uid contains this "
+                                              "(case-insensitive); with neither, nothing is listed")
+    limit: _int(1, knowledge_service.SEARCH_LIMIT_MAX) = Field(20, description="at most this many search results")
+
+
+class PlaybookQuery(QueryModel):
+    artifact: Text = Field(description="artifact uid", examples=["deploy/churn-api"])

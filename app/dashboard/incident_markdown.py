@@ -33,6 +33,14 @@ def incident_markdown(a: dict, page_url: str | None = None) -> str:
         lines.append(f"Runbook: <{runbook}>")
     if page_url:
         lines.append(f"Dashboard: <{page_url}>")
+    pb = a.get("playbook")
+    if pb:
+        if pb.get("channel"):
+            lines.append(f"Channel: {md(pb['channel'])}")
+        if pb.get("rollback"):
+            lines.append(f"Roll back when: {md(pb['rollback'])}")
+        if pb.get("runbook") and pb["runbook"] != runbook:
+            lines.append(f"Playbook runbook: <{pb['runbook']}>")
     if a.get("truncated"):
         lines.append(f"**Warning: incomplete** ({md(a.get('truncated_reason') or 'the walk was cut')})")
     lines += ["", "**Page, in order**"]

@@ -19,13 +19,14 @@ from ..services.audit import Change
 from ..store.base import GraphStore, Reader, Statement, batched
 from .checks import check_manifest
 from .parse import Draft
+from .playbooks import plan_playbooks
 from .state import State, load_state
 
 STATEMENT_ORDER = (
     "upsert_people", "upsert_teams", "close_memberships", "open_memberships",
     "upsert_artifacts", "close_ownerships", "open_ownerships", "close_team_ownerships",
     "open_team_ownerships", "upsert_commits", "link_commit_authors", "upsert_versions",
-    "link_previous", "link_built_from", "upsert_runs", "add_lineage",
+    "link_previous", "link_built_from", "upsert_runs", "add_lineage", "set_playbooks", "clear_playbooks",
 )
 
 
@@ -81,6 +82,7 @@ def plan_manifest(draft: Draft | Manifest, reader: Reader, at: int) -> write_pat
     for a in m.artifacts:
         _artifact(a, st, b, at, reason)
     _versions(m, st, b, at)
+    plan_playbooks(m, reader, b, at)
     return b.plan()
 
 

@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, ValidationFailed
-from ..schema import Artifact, Manifest, Person, Team
+from ..schema import Artifact, Kind, Manifest, Person, Team
 from .checks import duplicates
 from .decode import decode
 from .tree import check_tree, join_path
@@ -96,6 +96,7 @@ def check(data: Any) -> Draft:
         raise ValidationFailed(problems)
     shell = {k: v for k, v in data.items()
              if not (k in SECTIONS and isinstance(v, list)) and not _extension(k)}
+    problems += _unknown_kinds(shell)
     kept: dict[str, list[int]] = {}
     items: dict[str, list] = {}
     for section, (model, _) in SECTIONS.items():
@@ -109,15 +110,31 @@ def check(data: Any) -> Draft:
                 kept[section].append(i)
             except ValidationError as e:
                 problems += _schema_problems(e, (section, i))
-    reason = None
+    reason, kind_playbooks = None, {}
     try:
-        reason = Manifest.model_validate(shell).reason
+        top = Manifest.model_validate(shell)
+        reason, kind_playbooks = top.reason, top.kind_playbooks
     except ValidationError as e:
         problems += _schema_problems(e)
     problems += section_duplicates(data)
     fields = {"reason": reason} if "reason" in data else {}
+    if "kind_playbooks" in data:
+        fields["kind_playbooks"] = kind_playbooks
     manifest = Manifest(**fields, **items)
     return Draft(data, manifest, problems, kept)
+
+
+def _unknown_kinds(shell: dict) -> list[Problem]:
+    """``kind_playbooks`` keys that name no kind, each at its own path; they are left out
+    of ``shell`` so the playbooks under the known kinds are still checked."""
+    given = shell.get("kind_playbooks")
+    if not isinstance(given, dict):
+        return []
+    kinds = [k.value for k in Kind]
+    bad = [k for k in given if k not in kinds]
+    shell["kind_playbooks"] = {k: v for k, v in given.items() if k not in bad}
+    return [Problem(join_path(("kind_playbooks", k)), f"{k!r} is not a kind (one of {', '.join(kinds)})")
+            for k in bad]
 
 
 def _extension(key: Any) -> bool:

@@ -184,6 +184,8 @@ def manifest_paths(m: Manifest) -> Paths:
         out.setdefault(("person", p.id), Located(f"people[{i}]"))
     for i, t in enumerate(m.teams):
         out.setdefault(("team", t.id), Located(f"teams[{i}]"))
+    for k in m.kind_playbooks:
+        out.setdefault(("kind", k), Located(f"kind_playbooks.{k}"))
     for i, a in enumerate(m.artifacts):
         out.setdefault(("artifact", a.uid), Located(f"artifacts[{i}]", frozenset([a.uid])))
         for j, v in enumerate(a.versions):

@@ -1,4 +1,4 @@
-"""The whole-catalogue facts hotspot scoring needs, loaded in seven bulk reads.
+"""The whole-catalogue facts hotspot scoring needs, loaded in eight bulk reads.
 
 Why bulk: scoring ranks every artifact against every other, so it needs all of them;
 one query per artifact would be 100k round trips. Each read here is a single scan
@@ -29,6 +29,7 @@ class ArtifactFacts:
     last_activity: int | None = None                      # epoch ms: newest version or run
     has_upstream: bool = False
     run_failed: bool = False                              # latest run failed (services.runs)
+    incidents: list[int] = field(default_factory=list)    # epoch ms each incident of it was opened
 
 
 @dataclass
@@ -85,6 +86,9 @@ def load_snapshot(store: GraphStore) -> Snapshot:
     for (uid,) in columns(store, "artifacts_latest_run_failed", "uid"):
         if uid in artifacts:
             artifacts[uid].run_failed = True
+    for uid, opened_at in columns(store, "hotspot_incidents", "uid", "opened_at"):
+        if uid in artifacts:
+            artifacts[uid].incidents.append(int(opened_at))
     edges = []
     for down, up in columns(store, "artifact_lineage_edges", "downstream", "upstream"):
         if down in artifacts and up in artifacts:

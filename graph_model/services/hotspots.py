@@ -250,7 +250,16 @@ def _risk(a: ArtifactFacts, people: dict[str, dict], now: int) -> dict[str, floa
         keys.append("no_runbook")
     if a.run_failed:
         keys.append("run_failed")
-    return {k: risk.points(k) for k in keys}
+    out = {k: risk.points(k) for k in keys}
+    extra = risk.incident_points(_recent_incidents(a, now))
+    if extra is not None:
+        out["past_incidents"] = extra
+    return out
+
+
+def _recent_incidents(a: ArtifactFacts, now: int) -> int:
+    """Incident records of ``a`` failing, opened in the ``risk.INCIDENT_DAYS`` before ``now``."""
+    return sum(1 for t in a.incidents if now - risk.INCIDENT_MS <= t <= now)
 
 
 def _reasons(s: _Scored, people: dict[str, dict], now: int) -> list[str]:
@@ -269,6 +278,8 @@ def _reasons(s: _Scored, people: dict[str, dict], now: int) -> list[str]:
         "no_description": lambda: "no description",
         "no_runbook": lambda: "no runbook link",
         "run_failed": lambda: "its latest run failed",
+        "past_incidents": lambda: (f"failed in {_recent_incidents(a, now)} incident"
+                                   f"{'s' * (_recent_incidents(a, now) != 1)} in the last {risk.INCIDENT_DAYS} days"),
         "sole_owner_load": lambda: f"sole owner {s.sole_owner} alone carries {s.load} widely used artifacts",
     }
     return [phrases[k]() for k in s.risk]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..clock import now_ms
 from ..schema import from_epoch_ms
 from ..store.base import GraphStore
-from . import code_changes, lineage_walk, ownership, paging, resolve, runs
+from . import code_changes, lineage_walk, ownership, paging, playbooks, resolve, runs
 from .person_view import load_people
 
 MAX_DEPTH = lineage_walk.MAX_DEPTH   # the pages' depth field is bounded by it
@@ -108,6 +108,8 @@ def incident(store: GraphStore, uid: str, *, version: str | None = None, depth: 
                    "runs_failed": sum(runs.RUN_FAILED in u["flags"] for u in upstream)},
         "truncated": walk.truncated,
         "truncated_reason": walk.truncated_reason,
+        # what to do about it: artifact, team or kind playbook, field by field (services.playbooks)
+        "playbook": playbooks.resolve(store.read, uid, failing["kind"], (failing.get("team") or {}).get("id")),
     }
 
 

@@ -30,9 +30,12 @@ RECENT_DAYS = 7          # a change within this many days before T is recent
 WIDELY_USED = 5          # an artifact with at least this many dependents is widely used
 LOAD_MIN = 3             # sole ownership of this many widely used artifacts is a risk
 LOAD_POINTS_EACH, LOAD_POINTS_MAX = 0.1, 1.0
+INCIDENT_DAYS = 90       # incident records opened this many days before T count in hotspots
+INCIDENT_POINTS_EACH, INCIDENT_POINTS_MAX = 0.5, 2.0
 
 STALE_MS = STALE_DAYS * DAY_MS
 RECENT_MS = RECENT_DAYS * DAY_MS
+INCIDENT_MS = INCIDENT_DAYS * DAY_MS
 
 #: which answers carry flags (the names used in ``Flag.answers``)
 INCIDENT, HOTSPOTS, PEOPLE = "incident", "hotspots", "person and team pages"
@@ -91,6 +94,9 @@ FLAGS: dict[str, Flag] = {f.name: f for f in (
          (HOTSPOTS,), 0.25),
     Flag("no_runbook", "a model or deployment without a `runbook` link",
          (HOTSPOTS,), 0.25),
+    Flag("past_incidents", f"it was the failing artifact of incident records opened in the {INCIDENT_DAYS} "
+                           f"days before T (an artifact that keeps failing ranks higher)",
+         (HOTSPOTS,), None, "none"),
     Flag("run_failed", "the latest run of it (a pipeline's run, or the run that produced its newest "
                        "version) failed; on incident answers its owners page with recent changes",
          (INCIDENT, HOTSPOTS), 1.0, "medium"),
@@ -142,6 +148,15 @@ def load_points(widely_used_alone: int) -> float | None:
     return round(min(LOAD_POINTS_MAX, LOAD_POINTS_EACH * widely_used_alone), 3)
 
 
+def incident_points(incidents: int) -> float | None:
+    """The ``past_incidents`` points for this many recent incidents of the artifact (None
+    for none): one incident weighs like a missing steward, four or more like a missing
+    primary owner, the heaviest ownership gap."""
+    if incidents < 1:
+        return None
+    return round(min(INCIDENT_POINTS_MAX, INCIDENT_POINTS_EACH * incidents), 3)
+
+
 def points(name: str) -> float:
     """The fixed hotspot points of flag ``name``."""
     value = FLAGS[name].points
@@ -159,6 +174,8 @@ def severity(flags: Iterable[str]) -> str:
 def _points_text(f: Flag) -> str:
     if f.name == "sole_owner_load":
         return f"{LOAD_POINTS_EACH} per such artifact, at most {LOAD_POINTS_MAX}"
+    if f.name == "past_incidents":
+        return f"{INCIDENT_POINTS_EACH} per incident, at most {INCIDENT_POINTS_MAX}"
     return "" if f.points is None else f"{f.points}"
 
 

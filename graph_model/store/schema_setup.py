@@ -12,6 +12,7 @@ UNIQUE_KEYS = {
     "Artifact": "uid", "Version": "uid", "Person": "id", "Team": "id",
     "Commit": "sha", "Run": "id", "AuditEvent": "seq", "AuditHead": "id",
     "Declaration": "key",
+    "Playbook": "key", "Incident": "id", "IncidentEntry": "id", "Knowledge": "id",
 }
 
 NEO4J = (
@@ -24,6 +25,12 @@ NEO4J = (
     "CREATE CONSTRAINT auditevent_seq_unique IF NOT EXISTS FOR (n:AuditEvent) REQUIRE n.seq IS UNIQUE",
     "CREATE CONSTRAINT audithead_id_unique IF NOT EXISTS FOR (n:AuditHead) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT declaration_key_unique IF NOT EXISTS FOR (n:Declaration) REQUIRE n.key IS UNIQUE",
+    "CREATE CONSTRAINT playbook_key_unique IF NOT EXISTS FOR (n:Playbook) REQUIRE n.key IS UNIQUE",
+    "CREATE CONSTRAINT incident_id_unique IF NOT EXISTS FOR (n:Incident) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT incidententry_id_unique IF NOT EXISTS FOR (n:IncidentEntry) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT knowledge_id_unique IF NOT EXISTS FOR (n:Knowledge) REQUIRE n.id IS UNIQUE",
+    "CREATE INDEX incidententry_incident IF NOT EXISTS FOR (n:IncidentEntry) ON (n.incident)",
+    "CREATE INDEX knowledge_artifact IF NOT EXISTS FOR (n:Knowledge) ON (n.artifact)",
     "CREATE INDEX auditevent_target IF NOT EXISTS FOR (n:AuditEvent) ON (n.target)",
     "CREATE INDEX artifact_kind IF NOT EXISTS FOR (n:Artifact) ON (n.kind)",
     "CREATE INDEX version_artifact_uid IF NOT EXISTS FOR (n:Version) ON (n.artifact_uid)",
@@ -41,6 +48,12 @@ FALKORDB_INDEXES = (
     ("AuditEvent", "seq", "CREATE INDEX FOR (n:AuditEvent) ON (n.seq)"),
     ("AuditHead", "id", "CREATE INDEX FOR (n:AuditHead) ON (n.id)"),
     ("Declaration", "key", "CREATE INDEX FOR (n:Declaration) ON (n.key)"),
+    ("Playbook", "key", "CREATE INDEX FOR (n:Playbook) ON (n.key)"),
+    ("Incident", "id", "CREATE INDEX FOR (n:Incident) ON (n.id)"),
+    ("IncidentEntry", "id", "CREATE INDEX FOR (n:IncidentEntry) ON (n.id)"),
+    ("Knowledge", "id", "CREATE INDEX FOR (n:Knowledge) ON (n.id)"),
+    ("IncidentEntry", "incident", "CREATE INDEX FOR (n:IncidentEntry) ON (n.incident)"),
+    ("Knowledge", "artifact", "CREATE INDEX FOR (n:Knowledge) ON (n.artifact)"),
     ("AuditEvent", "target", "CREATE INDEX FOR (n:AuditEvent) ON (n.target)"),
     ("Artifact", "kind", "CREATE INDEX FOR (n:Artifact) ON (n.kind)"),
     ("Version", "artifact_uid", "CREATE INDEX FOR (n:Version) ON (n.artifact_uid)"),

@@ -33,6 +33,8 @@ def test_hotspots_doc_lists_exactly_the_hotspot_flags_with_their_points():
     for name, points in rows.items():
         if name == "sole_owner_load":
             assert f"{risk.LOAD_POINTS_EACH} per artifact, at most {risk.LOAD_POINTS_MAX}" == points.strip()
+        elif name == "past_incidents":
+            assert f"{risk.INCIDENT_POINTS_EACH} per incident, at most {risk.INCIDENT_POINTS_MAX}" == points.strip()
         else:
             assert float(points) == risk.points(name), name
 
@@ -76,6 +78,7 @@ def test_stale_and_recent_boundaries():
 
 def test_load_points_and_severity():
     assert risk.load_points(2) is None and risk.load_points(3) == 0.3 and risk.load_points(40) == 1.0
+    assert risk.incident_points(0) is None and risk.incident_points(1) == 0.5 and risk.incident_points(9) == 2.0
     assert risk.severity(["stale", "owner_inactive"]) == "high"
     assert risk.severity(["single_owner"]) == "medium"
     assert risk.severity(["recent_change", "unknown_flag"]) == "none"

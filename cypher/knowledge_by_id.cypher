@@ -1,0 +1,4 @@
+// One knowledge link by id
+MATCH (k:Knowledge {id: $id})
+RETURN k.id AS id, k.artifact AS artifact, k.kind AS kind, k.title AS title, k.url AS url,
+       k.added_by AS added_by, k.added_at AS added_at, k.incident AS incident
