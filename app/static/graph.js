@@ -55,6 +55,35 @@
     return opts;
   }
 
+  /* Relation labels only where they fit: an edge keeps its label when it is long enough
+     on screen for the text and its ends are not crowded by neighbours (a line of text
+     between them); otherwise the relation is in the edge's tooltip. */
+  function fitLabels(network, edges, labels) {
+    var positions = network.getPositions();
+    var ids = Object.keys(positions);
+    var room = {};
+    ids.forEach(function (a) {
+      var best = Infinity;
+      ids.forEach(function (b) {
+        if (a !== b && Math.abs(positions[a].x - positions[b].x) < 60) {
+          best = Math.min(best, Math.abs(positions[a].y - positions[b].y));
+        }
+      });
+      room[a] = best;
+    });
+    var scale = network.getScale();
+    var changed = [];
+    edges.forEach(function (e) {
+      var text = labels[e.id];
+      var a = positions[e.from], b = positions[e.to];
+      if (!text || !a || !b) { return; }
+      var length = Math.sqrt(Math.pow(b.x - a.x, 2) + Math.pow(b.y - a.y, 2)) * scale;
+      var fits = length >= text.length * 5.8 + 40 && Math.min(room[e.from], room[e.to]) * scale >= 30;
+      if (fits !== (e.label === text)) { changed.push({id: e.id, label: fits ? text : ""}); }
+    });
+    if (changed.length) { edges.update(changed); }
+  }
+
   function draw(container) {
     var source = document.getElementById(container.getAttribute("data-graph"));
     if (!source || typeof vis === "undefined") {
@@ -62,6 +91,10 @@
       return;
     }
     var data = JSON.parse(source.textContent);
+    if (data.overview && window.ownergraphOverview) {
+      window.ownergraphNetworks[container.id] = window.ownergraphOverview(container, data, {tooltip: tooltip});
+      return;
+    }
     var urls = {};
     var nodes = data.nodes.map(function (n) {
       var copy = {};
@@ -72,12 +105,23 @@
       if (n.url && n.url.charAt(0) === "/") { urls[n.id] = n.url; }
       return copy;
     });
+    var edges = new vis.DataSet(data.edges.map(function (e) {
+      return e.label ? Object.assign({title: tooltip([e.label])}, e) : e;
+    }));
+    var labels = {};
+    edges.forEach(function (e) { labels[e.id] = e.label; });
     var network = new vis.Network(container, {
-      nodes: new vis.DataSet(nodes), edges: new vis.DataSet(data.edges)
+      nodes: new vis.DataSet(nodes), edges: edges
     }, options(data, nodes.length));
+    var refit = null;
+    network.on("zoom", function () {
+      if (refit) { clearTimeout(refit); }
+      refit = setTimeout(function () { refit = null; fitLabels(network, edges, labels); }, 80);
+    });
     var done = function () {
       network.setOptions({physics: false});
       network.fit({maxZoomLevel: 1.35});
+      fitLabels(network, edges, labels);
       container.setAttribute("data-ready", "1");
       window.ownergraphReadyAt = performance.now();   // read by the page-load benchmark
     };
