@@ -23,8 +23,12 @@
     return n === 1 ? word : word + "s";
   }
 
+  /* Long names lose their middle, not their end: siblings often differ only at the end
+     (".../dataset-d1-0007"), and the full name is in the tooltip and the status line. */
   function shorten(text, max) {
-    return text.length <= max ? text : text.slice(0, Math.max(1, max - 1)) + "\u2026";
+    if (text.length <= max) { return text; }
+    var head = Math.floor((max - 1) * 0.4);
+    return text.slice(0, head) + "\u2026" + text.slice(text.length - (max - 1 - head));
   }
 
   window.ownergraphOverview = function (container, data, helpers) {
