@@ -186,7 +186,8 @@ def impact(uid: str | None = None):
     centre = {"uid": uid, "kind": card["kind"], "owner": card["owner"], "stewards": card["stewards"],
               "team": card["team"], "flags": []}
     if overview_for(1 + len(items)):
-        flags = path_flags.flags_by_artifact(get_store(), {i["uid"]: i["versions"] for i in items})
+        flags = path_flags.flags_by_artifact(get_store(), {i["uid"]: i["versions"] for i in items},
+                                             owners={i["uid"]: i for i in items})
         items = [dict(i, flags=flags.get(i["uid"], [])) for i in items]
         graph = graph_overview.lineage_overview(centre, items, answer["edges"], upstream=False,
                                                 url_for_uid=artifact_url)

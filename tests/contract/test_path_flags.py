@@ -17,6 +17,10 @@ def test_path_flags_equal_the_incident_answers(store):
     assert {uid: sorted(f) for uid, f in got.items()} == want
     assert "owner_inactive" in got["models/m"] and "no_primary_owner" in got["data/nobody"]
     assert "recent_change" in got["data/deputy-left"] and "recent_change" not in got["data/quiet"]
+    # owners handed in from the answer (as the impact page does) give the same flags
+    handed = path_flags.flags_by_artifact(store, {u["uid"]: u["versions"] for u in inc["upstream"]}, NOW_MS,
+                                          owners={u["uid"]: u for u in inc["upstream"]})
+    assert handed == got
 
 
 def test_downstream_items_get_flags_and_nothing_asked_gives_nothing(store):
