@@ -55,6 +55,15 @@
     return opts;
   }
 
+  /* The length of an edge outside its two nodes' boxes (canvas units): the room a label has. */
+  function visibleLength(network, from, to) {
+    var a = network.getBoundingBox(from), b = network.getBoundingBox(to);
+    if (!a || !b) { return 0; }
+    var dx = Math.max(0, Math.max(a.left, b.left) - Math.min(a.right, b.right));
+    var dy = Math.max(0, Math.max(a.top, b.top) - Math.min(a.bottom, b.bottom));
+    return Math.sqrt(dx * dx + dy * dy);
+  }
+
   /* Relation labels only where they fit: an edge keeps its label when it is long enough
      on screen for the text and its ends are not crowded by neighbours (a line of text
      between them); otherwise the relation is in the edge's tooltip. */
@@ -75,9 +84,8 @@
     var changed = [];
     edges.forEach(function (e) {
       var text = labels[e.id];
-      var a = positions[e.from], b = positions[e.to];
-      if (!text || !a || !b) { return; }
-      var length = Math.sqrt(Math.pow(b.x - a.x, 2) + Math.pow(b.y - a.y, 2)) * scale;
+      if (!text || !positions[e.from] || !positions[e.to]) { return; }
+      var length = visibleLength(network, e.from, e.to) * scale;
       var fits = length >= text.length * 5.8 + 40 && Math.min(room[e.from], room[e.to]) * scale >= 30;
       if (fits !== (e.label === text)) { changed.push({id: e.id, label: fits ? text : ""}); }
     });
@@ -92,7 +100,8 @@
     }
     var data = JSON.parse(source.textContent);
     if (data.overview && window.ownergraphOverview) {
-      window.ownergraphNetworks[container.id] = window.ownergraphOverview(container, data, {tooltip: tooltip});
+      window.ownergraphNetworks[container.id] = window.ownergraphOverview(container, data,
+                                                                          {tooltip: tooltip, visibleLength: visibleLength});
       return;
     }
     var urls = {};

@@ -59,13 +59,27 @@
       interaction: {hover: true, tooltipDelay: 120, keyboard: false, multiselect: false}
     });
     var levels = data.columns.map(function (c) { return c.level; });
-    var colW = Math.max(150, (container.clientWidth || 900) / levels.length);
+    /* The page's artifact keeps its whole name (up to 45 % of the width), so its column is
+       as wide as the name needs; the other columns share the rest of the container's width. */
+    var width = container.clientWidth || 900;
+    var centreLevel = byId[data.centre].level;
+    var centreChar = byId[data.centre].failing ? 9.2 : 8.6;
+    var centreW = Math.min(width * 0.45, Math.max(150, byId[data.centre].label.length * centreChar + 40));
+    var centreChars = Math.floor((centreW - 40) / centreChar);
+    var colW = levels.length > 1 ? Math.max(150, (width - centreW) / (levels.length - 1)) : width;
     var labelChars = Math.max(14, Math.floor((colW - 24) / 6.8));
+    var colX = [];
+    levels.reduce(function (x, level, col) {
+      var w = level === centreLevel ? Math.max(centreW, colW) : colW;
+      colX[col] = x + w / 2;
+      return x + w;
+    }, 0);
 
     function artifactNode(n) {
       var kindColour = style.kinds[n.kind] || style.kinds.other;
       var risk = style.risk[n.risk] || style.risk.none;
-      var node = {id: n.id, label: shorten(n.label, labelChars), title: helpers.tooltip(n.tooltip),
+      var node = {id: n.id, label: shorten(n.label, n.id === data.centre ? centreChars : labelChars),
+                  title: helpers.tooltip(n.tooltip),
                   color: {background: kindColour, border: risk[0], highlight: {background: kindColour, border: "#111"}},
                   borderWidth: risk[1]};
       if (n.recent) { node.shapeProperties = {borderDashes: [6, 3]}; }
@@ -124,7 +138,7 @@
         var y = -total / 2;
         top = Math.min(top, y);
         column.forEach(function (c) {
-          pos[c[0]] = {x: col * colW, y: y + c[1] / 2};
+          pos[c[0]] = {x: colX[col], y: y + c[1] / 2};
           slot[c[0]] = c[1];
           y += c[1];
         });
@@ -135,7 +149,7 @@
     /* Column titles ("distance 2") above the columns: text, not clickable. */
     function headers(top) {
       return data.columns.map(function (c, col) {
-        return {id: "column:" + c.level, label: c.title, shape: "text", x: col * colW, y: top - 18,
+        return {id: "column:" + c.level, label: c.title, shape: "text", x: colX[col], y: top - 18,
                 font: {size: 12, color: "#7b8794"}, chosen: false};
       });
     }
@@ -183,8 +197,7 @@
         degree[m.to] = (degree[m.to] || 0) + 1;
       });
       visibleEdges.forEach(function (m) {
-        var a = pos[m.from], b = pos[m.to];
-        var length = Math.sqrt(Math.pow(b.x - a.x, 2) + Math.pow(b.y - a.y, 2)) * scale;
+        var length = helpers.visibleLength(network, m.from, m.to) * scale;
         var room = Math.min(slot[m.from] / degree[m.from], slot[m.to] / degree[m.to]) * scale;
         var shown = !!m.text && length >= m.text.length * 5.8 + 40 && room >= 22;
         if (shown !== m.shown) { m.shown = shown; changed.push({id: m.id, label: shown ? m.text : ""}); }
