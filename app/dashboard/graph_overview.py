@@ -69,8 +69,8 @@ def overview_graph(centre: dict, items: list[dict], version_edges: list[dict], *
             ``level_of``/``place_of`` read (usually ``distance``).
         version_edges: version-level lineage edges (derived -> source), as the services give.
         level_of: an item's column, left to right in the direction data flows.
-        height: the tallest canvas (px); fewer groups a column get a lower one, so a
-            small overview leaves room for the table below it.
+        height: the canvas (px), lower for a small graph (the overview asked for with
+            ``?graph=overview``), which leaves room for the table below it.
         place_of: the words for where a group sits ("distance 3", "used by"), the title
             of its column. centre_place: the title of the centre's column.
 
@@ -99,8 +99,8 @@ def overview_graph(centre: dict, items: list[dict], version_edges: list[dict], *
     edges = graphview._artifact_edges(version_edges, {n["id"] for n in nodes})
     ordered = sorted(groups.values(), key=lambda g: (g["level"], _kind_rank(g["kind"])))
     columns = {centre_level: centre_place} | {g["level"]: g["place"] for g in ordered}
-    busiest = max(sum(g["level"] == lv for g in ordered) for lv in columns)
-    height = min(height, 300 if busiest <= 3 else 420 if busiest <= 5 else 560)
+    if len(nodes) <= DEFAULT_THRESHOLD:   # asked for on a small graph: even opened, it stays short
+        height = min(height, 420)
     return {"overview": True, "centre": centre["uid"], "nodes": nodes, "groups": ordered, "edges": edges,
             "columns": [{"level": lv, "title": t} for lv, t in sorted(columns.items())],
             "total": len(nodes), "height": height, "arrows": True,

@@ -75,10 +75,20 @@
       return x + w;
     }, 0);
 
+    /* Inside an open group, a namespace every member shares ("warehouse/") is left out
+       of the labels: the names then differ where they are drawn. */
+    var shared = {};
+    data.groups.forEach(function (g) {
+      var first = g.members[0], cut = first.lastIndexOf("/") + 1;
+      var prefix = first.slice(0, cut);
+      shared[g.id] = cut > 0 && g.members.every(function (m) { return m.slice(0, cut) === prefix; }) ? cut : 0;
+    });
+
     function artifactNode(n) {
       var kindColour = style.kinds[n.kind] || style.kinds.other;
       var risk = style.risk[n.risk] || style.risk.none;
-      var node = {id: n.id, label: shorten(n.label, n.id === data.centre ? centreChars : labelChars),
+      var text = n.group && shared[n.group] ? (n.recent ? "\u25b2 " : "") + n.id.slice(shared[n.group]) : n.label;
+      var node = {id: n.id, label: shorten(text, n.id === data.centre ? centreChars : labelChars),
                   title: helpers.tooltip(n.tooltip),
                   color: {background: kindColour, border: risk[0], highlight: {background: kindColour, border: "#111"}},
                   borderWidth: risk[1]};
@@ -285,7 +295,9 @@
       if (groups[nid]) {
         var g = groups[nid];
         say([g.count + " " + kindWords(g.kind, g.count) + " at " + g.place + (expanded[nid] ? " (open)" : "") + "; " + g.no_owner + " with no active owner, " +
-             g.recent + " changed recently."]);
+             g.recent + " changed recently." +
+             (expanded[nid] && shared[nid] ? " Names drawn without \u201c" + g.members[0].slice(0, shared[nid]) +
+              "\u201d." : "")]);
       } else {
         say(["Selected ", {text: nid, url: byId[nid].url}, " (" + byId[nid].kind.replace(/_/g, " ") +
              "); double-click it to open its page."]);
