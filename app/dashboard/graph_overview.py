@@ -49,10 +49,11 @@ def wants_overview(node_count: int, threshold: int, choice: str | None) -> bool:
 
 
 def _member(item: dict, level: int, group: str | None, url: str | None, *, failing: bool = False) -> dict:
-    """One artifact as the overview script draws it: identity, place, look and tooltip."""
+    """One artifact as the overview script draws it: identity, place, look and tooltip
+    (the label is the uid, with a triangle for a recent change, made by the script)."""
     flags = item.get("flags") or []
     recent = "recent_change" in flags
-    return {"id": item["uid"], "label": ("\u25b2 " if recent else "") + item["uid"], "level": level,
+    return {"id": item["uid"], "level": level,
             "group": group, "url": url, "kind": item.get("kind") or "other", "risk": risk.severity(flags),
             "recent": recent, "failing": failing, "tooltip": graphview.artifact_tooltip(item)}
 

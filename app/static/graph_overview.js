@@ -35,7 +35,10 @@
     var id = container.id;
     var style = data.style;
     var byId = {};
-    data.nodes.forEach(function (n) { byId[n.id] = n; });
+    data.nodes.forEach(function (n) {
+      n.label = (n.recent ? "\u25b2 " : "") + n.id;
+      byId[n.id] = n;
+    });
     var groups = {};
     data.groups.forEach(function (g) { groups[g.id] = g; });
     var expanded = {};
