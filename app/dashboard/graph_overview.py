@@ -97,7 +97,7 @@ def overview_graph(centre: dict, items: list[dict], version_edges: list[dict], *
         g["recent"] += "recent_change" in (item.get("flags") or [])
         g["members"].append(item["uid"])
         nodes.append(_member(item, level, g["id"], url_for_uid(item["uid"])))
-    edges = graphview._artifact_edges(version_edges, {n["id"] for n in nodes})
+    edges = graphview.artifact_edges(version_edges, {n["id"] for n in nodes})
     ordered = sorted(groups.values(), key=lambda g: (g["level"], _kind_rank(g["kind"])))
     columns = {centre_level: centre_place} | {g["level"]: g["place"] for g in ordered}
     if len(nodes) <= DEFAULT_THRESHOLD:   # asked for on a small graph: even opened, it stays short

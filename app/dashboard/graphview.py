@@ -138,7 +138,7 @@ def as_lineage_edges(walk_edges: list[dict], *, upstream: bool) -> list[dict]:
     return [dict(e, source=e["target"], target=e["source"]) for e in walk_edges]
 
 
-def _artifact_edges(version_edges: list[dict], keep: set[str]) -> list[dict]:
+def artifact_edges(version_edges: list[dict], keep: set[str]) -> list[dict]:
     """Version-level lineage edges (derived -> source) as artifact-level data-flow edges
     (source -> derived), one per pair, labelled with the relations."""
     pairs: dict[tuple[str, str], set[str]] = {}
@@ -166,7 +166,7 @@ def lineage_graph(centre: dict, items: list[dict], version_edges: list[dict], *,
     ordered = sorted(items, key=lambda i: ("recent_change" not in (i.get("flags") or []), i["distance"], i["uid"]))
     nodes = [artifact_node(dict(centre, distance=0), level(0), url_for_uid(centre["uid"]), failing=centre_failing)]
     nodes += [artifact_node(i, level(i["distance"]), url_for_uid(i["uid"])) for i in ordered]
-    edges = _artifact_edges(as_lineage_edges(version_edges, upstream=upstream), {n["id"] for n in nodes})
+    edges = artifact_edges(as_lineage_edges(version_edges, upstream=upstream), {n["id"] for n in nodes})
     by_id = {i["uid"]: i for i in items}
 
     def group_of(n: dict) -> tuple[str, str, int]:

@@ -30,7 +30,7 @@ def test_every_page_was_measured(result):
     assert set(pages) == {"large_overview", "large_artifacts", "baseline_artifacts", "baseline_overview"}
     for p in pages.values():
         assert p["runs"] == 1 and p["median_ms"] > 0 and p["p95_ms"] >= p["median_ms"]
-        assert p["html_received_median_ms"] > 0
+        assert p["html_received_median_ms"] > 0 and p["graph_script_median_ms"] > 0
     assert pages["large_overview"]["impact_artifacts"] == 60 and pages["baseline_overview"]["impact_artifacts"] == 45
 
 
@@ -42,5 +42,5 @@ def test_the_overview_draws_groups_and_the_baseline_every_artifact(result):
 
 def test_the_table_has_a_row_per_page(result):
     lines = overview_page.table(result).splitlines()
-    assert len(lines) == 6 and all(line.count("|") == 6 for line in lines)
+    assert len(lines) == 6 and all(line.count("|") == 8 for line in lines)
     assert "overview" in lines[2] and "?graph=artifacts" in lines[3]
