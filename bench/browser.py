@@ -101,11 +101,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _serve(home: Path, port: int) -> subprocess.Popen:
-    """``ownergraph serve`` on the loaded data directory; its log goes next to the data."""
+def _serve(home: Path, port: int, extra: tuple[str, ...] = ()) -> subprocess.Popen:
+    """``ownergraph serve`` (with ``extra`` options) on the loaded data directory; its log
+    goes next to the data."""
     log = open(home / "serve.log", "wb")
     proc = subprocess.Popen([sys.executable, "-c", "from app.cli import main; main()", "--store", "falkordb",
-                             "--home", str(home), "serve", "--port", str(port)],
+                             "--home", str(home), "serve", "--port", str(port), *extra],
                             stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.time() + 60
     while time.time() < deadline:

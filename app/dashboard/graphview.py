@@ -129,7 +129,16 @@ def collapse(nodes: list[dict], edges: list[dict], cap: int,
     return kept + group_nodes, [{k: v for k, v in e.items() if k != "n"} for e in out_edges.values()], info
 
 
-def _artifact_edges(version_edges: list[dict], keep: set[str]) -> list[dict]:
+def as_lineage_edges(walk_edges: list[dict], *, upstream: bool) -> list[dict]:
+    """A walk's edges as lineage edges (derived -> source): an upstream walk records them
+    so, a downstream walk from the version walked from to the one reached (see
+    ``cypher/downstream_hop.cypher``), i.e. the other way round."""
+    if upstream:
+        return walk_edges
+    return [dict(e, source=e["target"], target=e["source"]) for e in walk_edges]
+
+
+def artifact_edges(version_edges: list[dict], keep: set[str]) -> list[dict]:
     """Version-level lineage edges (derived -> source) as artifact-level data-flow edges
     (source -> derived), one per pair, labelled with the relations."""
     pairs: dict[tuple[str, str], set[str]] = {}
@@ -145,7 +154,8 @@ def _artifact_edges(version_edges: list[dict], keep: set[str]) -> list[dict]:
 def lineage_graph(centre: dict, items: list[dict], version_edges: list[dict], *, upstream: bool,
                   url_for_uid: Callable[[str], str], cap: int = DEFAULT_CAP,
                   centre_failing: bool = False) -> dict:
-    """The graph of an incident (upstream) or impact (downstream) answer.
+    """The graph of an incident (upstream) or impact (downstream) answer; ``version_edges``
+    are the answer's ``edges`` (the walk's).
 
     Levels run left to right in the direction data flows: for an incident the furthest
     source is on the left and the failing artifact on the right; for impact the
@@ -156,7 +166,7 @@ def lineage_graph(centre: dict, items: list[dict], version_edges: list[dict], *,
     ordered = sorted(items, key=lambda i: ("recent_change" not in (i.get("flags") or []), i["distance"], i["uid"]))
     nodes = [artifact_node(dict(centre, distance=0), level(0), url_for_uid(centre["uid"]), failing=centre_failing)]
     nodes += [artifact_node(i, level(i["distance"]), url_for_uid(i["uid"])) for i in ordered]
-    edges = _artifact_edges(version_edges, {n["id"] for n in nodes})
+    edges = artifact_edges(as_lineage_edges(version_edges, upstream=upstream), {n["id"] for n in nodes})
     by_id = {i["uid"]: i for i in items}
 
     def group_of(n: dict) -> tuple[str, str, int]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from . import graphview
+from . import graph_overview, graphview
 
 
 def summary_item(uid: str, s: dict | None) -> dict:
@@ -77,3 +77,30 @@ def hotspot_graph(rows: list[dict], deps: dict, url_for_uid: Callable[[str], str
         n.update(pos.get(n["id"], {"x": 0, "y": -120}))
     return {"nodes": nodes, "edges": edges, "collapsed": info, "hierarchical": False, "arrows": True,
             "positioned": True}
+
+
+def neighbour_versions(card: dict, detail: dict) -> dict[str, list[str]]:
+    """Each neighbour artifact of the version (parents and children, not the artifact
+    itself) -> its versions next to it."""
+    out: dict[str, list[str]] = {}
+    for r in detail["parents"] + detail["children"]:
+        if r["artifact"] != card["uid"]:
+            out.setdefault(r["artifact"], []).append(r["uid"])
+    return out
+
+
+def neighbour_overview(card: dict, detail: dict, summaries: dict[str, dict], flags: dict[str, list[str]],
+                       url_for_uid: Callable[[str], str]) -> dict:
+    """The overview (``graph_overview``) of a version's neighbours: groups of parents by
+    kind on the left, the artifact in the middle, groups of what uses it on the right."""
+    centre = {"uid": card["uid"], "kind": card["kind"], "owner": card["owner"], "stewards": card["stewards"],
+              "team": card["team"], "flags": []}
+    parents = {r["artifact"] for r in detail["parents"]}
+    items = [summary_item(uid, summaries.get(uid)) | {"flags": flags.get(uid, []), "side": -1 if uid in parents else 1}
+             for uid in neighbour_versions(card, detail)]
+    edges = ([{"source": detail["uid"], "target": r["uid"], "relation": r["relation"]} for r in detail["parents"]]
+             + [{"source": r["uid"], "target": detail["uid"], "relation": r["relation"]} for r in detail["children"]])
+    return graph_overview.overview_graph(
+        centre, items, edges, level_of=lambda i: 1 + i["side"],
+        place_of=lambda i: "derived from" if i["side"] < 0 else "used by", url_for_uid=url_for_uid,
+        centre_level=1, centre_place="this artifact", height=420)

@@ -12,14 +12,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyvis
-from flask import Blueprint, abort, current_app, render_template, request, send_from_directory, url_for
+from flask import Blueprint, abort, current_app, g, render_template, request, send_from_directory, url_for
 
+from graph_model.errors import BadParameter
 from graph_model.schema import Kind, split_version_uid
-from graph_model.services import artifacts, compare, history, hotspot_cache, overview, people, provenance
+from graph_model.services import artifacts, compare, history, hotspot_cache, overview, path_flags, people, provenance
 from graph_model.services import impact as impact_service
 from graph_model.services import incident as incident_service
 
-from . import graphview, page_graphs
+from . import graph_overview, graphview, page_graphs
 from .incident_markdown import incident_markdown
 from ..params import int_arg, optional_arg, parse_instant, required_arg
 from ..storage import get_store
@@ -35,6 +36,16 @@ def node_cap() -> int:
     return int(current_app.config.get("OWNERGRAPH_GRAPH_NODE_CAP", graphview.DEFAULT_CAP))
 
 
+def overview_for(node_count: int) -> bool:
+    """Whether this page's graph opens as the grouped overview: past
+    ``OWNERGRAPH_GRAPH_OVERVIEW_AT`` nodes (default 40), unless ``?graph=`` chooses."""
+    choice = optional_arg("graph")
+    if choice not in (None, "overview", "artifacts"):
+        raise BadParameter("graph", f"must be 'overview' or 'artifacts', got {choice!r}")
+    at = int(current_app.config.get("OWNERGRAPH_GRAPH_OVERVIEW_AT", graph_overview.DEFAULT_THRESHOLD))
+    return graph_overview.wants_overview(node_count, at, choice)
+
+
 def _uid_url(page: str, uid: str, **args) -> str:
     """The page's URL for ``uid``: in the path, unless a segment is '.' or '..' (browsers
     resolve those away, even percent-encoded), then as ``?uid=``."""
@@ -45,7 +56,14 @@ def _uid_url(page: str, uid: str, **args) -> str:
 
 @bp.app_template_global()
 def artifact_url(uid: str, **args) -> str:
-    return _uid_url("artifact", uid, **args)
+    """Remembered for the request: a 2,000-artifact impact page links each artifact twice
+    (the graph overview and the table), and ``url_for`` cost about 85 us a call on a busy 2-core machine."""
+    if args:
+        return _uid_url("artifact", uid, **args)
+    known = g.setdefault("artifact_urls", {})
+    if uid not in known:
+        known[uid] = _uid_url("artifact", uid)
+    return known[uid]
 
 
 @bp.app_template_global()
@@ -115,8 +133,12 @@ def incident(uid: str | None = None):
     answer = incident_service.incident(
         store, uid, version=optional_arg("version"), depth=int_arg("depth", None, 1, incident_service.MAX_DEPTH),
         as_of=parse_instant("as_of", as_of_text))
-    graph = graphview.lineage_graph(answer["artifact"], answer["upstream"], answer["edges"], upstream=True,
-                                    url_for_uid=artifact_url, cap=node_cap(), centre_failing=True)
+    if overview_for(1 + len(answer["upstream"])):
+        graph = graph_overview.lineage_overview(answer["artifact"], answer["upstream"], answer["edges"],
+                                                upstream=True, url_for_uid=artifact_url, centre_failing=True)
+    else:
+        graph = graphview.lineage_graph(answer["artifact"], answer["upstream"], answer["edges"], upstream=True,
+                                        url_for_uid=artifact_url, cap=node_cap(), centre_failing=True)
     versions = [v["version"] for v in artifacts.show(store, uid)["versions"]]
     not_paged = _not_paged(answer)
     return render_template("incident.html", a=answer, graph=graph, versions=versions, uid=uid,
@@ -150,7 +172,12 @@ def artifact(uid: str | None = None):
     graph = None
     if detail:
         near = overview.summaries(store, [r["artifact"] for r in detail["parents"] + detail["children"]])
-        graph = page_graphs.neighbour_graph(card, detail, near, artifact_url, node_cap())
+        around = page_graphs.neighbour_versions(card, detail)
+        if overview_for(1 + len(around)):
+            flags = path_flags.flags_by_artifact(store, around)
+            graph = page_graphs.neighbour_overview(card, detail, near, flags, artifact_url)
+        else:
+            graph = page_graphs.neighbour_graph(card, detail, near, artifact_url, node_cap())
     return render_template("artifact.html", card=card, detail=detail, history=past, diff=diff,
                            graph=graph, chosen=chosen)
 
@@ -165,8 +192,15 @@ def impact(uid: str | None = None):
     items = [i for g in answer["groups"] for i in g["artifacts"]]
     centre = {"uid": uid, "kind": card["kind"], "owner": card["owner"], "stewards": card["stewards"],
               "team": card["team"], "flags": []}
-    graph = graphview.lineage_graph(centre, items, answer["edges"], upstream=False, url_for_uid=artifact_url,
-                                    cap=node_cap())
+    if overview_for(1 + len(items)):
+        flags = path_flags.flags_by_artifact(get_store(), {i["uid"]: i["versions"] for i in items},
+                                             owners={i["uid"]: i for i in items})
+        items = [dict(i, flags=flags.get(i["uid"], [])) for i in items]
+        graph = graph_overview.lineage_overview(centre, items, answer["edges"], upstream=False,
+                                                url_for_uid=artifact_url)
+    else:
+        graph = graphview.lineage_graph(centre, items, answer["edges"], upstream=False, url_for_uid=artifact_url,
+                                        cap=node_cap())
     return render_template("impact.html", a=answer, card=card, graph=graph, uid=uid,
                            form={"version": optional_arg("version") or "", "depth": request.args.get("depth") or ""},
                            max_depth=incident_service.MAX_DEPTH)

@@ -5,6 +5,7 @@
  * is hierarchical left to right for lineage (no physics); other graphs stabilise once
  * and then physics is switched off so the page stays still and responsive.
  */
+window.ownergraphScriptAt = performance.now();   // read by the graph overview benchmark
 (function () {
   "use strict";
 
@@ -55,6 +56,43 @@
     return opts;
   }
 
+  /* The length of an edge outside its two nodes' boxes (canvas units): the room a label has. */
+  function visibleLength(network, from, to) {
+    var a = network.getBoundingBox(from), b = network.getBoundingBox(to);
+    if (!a || !b) { return 0; }
+    var dx = Math.max(0, Math.max(a.left, b.left) - Math.min(a.right, b.right));
+    var dy = Math.max(0, Math.max(a.top, b.top) - Math.min(a.bottom, b.bottom));
+    return Math.sqrt(dx * dx + dy * dy);
+  }
+
+  /* Relation labels only where they fit: an edge keeps its label when it is long enough
+     on screen for the text and its ends are not crowded by neighbours (a line of text
+     between them); otherwise the relation is in the edge's tooltip. */
+  function fitLabels(network, edges, labels) {
+    var positions = network.getPositions();
+    var ids = Object.keys(positions);
+    var room = {};
+    ids.forEach(function (a) {
+      var best = Infinity;
+      ids.forEach(function (b) {
+        if (a !== b && Math.abs(positions[a].x - positions[b].x) < 60) {
+          best = Math.min(best, Math.abs(positions[a].y - positions[b].y));
+        }
+      });
+      room[a] = best;
+    });
+    var scale = network.getScale();
+    var changed = [];
+    edges.forEach(function (e) {
+      var text = labels[e.id];
+      if (!text || !positions[e.from] || !positions[e.to]) { return; }
+      var length = visibleLength(network, e.from, e.to) * scale;
+      var fits = length >= text.length * 5.8 + 40 && Math.min(room[e.from], room[e.to]) * scale >= 30;
+      if (fits !== (e.label === text)) { changed.push({id: e.id, label: fits ? text : ""}); }
+    });
+    if (changed.length) { edges.update(changed); }
+  }
+
   function draw(container) {
     var source = document.getElementById(container.getAttribute("data-graph"));
     if (!source || typeof vis === "undefined") {
@@ -62,6 +100,11 @@
       return;
     }
     var data = JSON.parse(source.textContent);
+    if (data.overview && window.ownergraphOverview) {
+      window.ownergraphNetworks[container.id] = window.ownergraphOverview(container, data,
+                                                                          {tooltip: tooltip, visibleLength: visibleLength});
+      return;
+    }
     var urls = {};
     var nodes = data.nodes.map(function (n) {
       var copy = {};
@@ -72,12 +115,23 @@
       if (n.url && n.url.charAt(0) === "/") { urls[n.id] = n.url; }
       return copy;
     });
+    var edges = new vis.DataSet(data.edges.map(function (e) {
+      return e.label ? Object.assign({title: tooltip([e.label])}, e) : e;
+    }));
+    var labels = {};
+    edges.forEach(function (e) { labels[e.id] = e.label; });
     var network = new vis.Network(container, {
-      nodes: new vis.DataSet(nodes), edges: new vis.DataSet(data.edges)
+      nodes: new vis.DataSet(nodes), edges: edges
     }, options(data, nodes.length));
+    var refit = null;
+    network.on("zoom", function () {
+      if (refit) { clearTimeout(refit); }
+      refit = setTimeout(function () { refit = null; fitLabels(network, edges, labels); }, 80);
+    });
     var done = function () {
       network.setOptions({physics: false});
       network.fit({maxZoomLevel: 1.35});
+      fitLabels(network, edges, labels);
       container.setAttribute("data-ready", "1");
       window.ownergraphReadyAt = performance.now();   // read by the page-load benchmark
     };
