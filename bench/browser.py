@@ -153,7 +153,7 @@ def run(size: int, seed: int, now: datetime, runs: int) -> dict:
             bulk.ingest_chunks(store, demo.iter_demo_chunks(size=size, seed=seed, now=now,
                                                             chunk_artifacts=store.bulk_chunk), actor="bench")
             port = _free_port()
-            server = _serve(home, port)
+            server = _serve(home, port, ("--anonymous-read",))   # pages need a login otherwise
             try:
                 url = f"http://127.0.0.1:{port}/impact/{quote(uid, safe='/')}"
                 samples = measure_page(url, runs)
