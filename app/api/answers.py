@@ -221,6 +221,7 @@ class ArtifactCard(Answer):
     latest_version: Optional[str]
     parents: list[LineageLink]
     children: list[LineageLink]
+    flags: list[str]                   # risk flags as of now (docs/flags.md)
 
 
 # -- incident and impact -------------------------------------------------------------

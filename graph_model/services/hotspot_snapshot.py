@@ -29,6 +29,7 @@ class ArtifactFacts:
     last_activity: int | None = None                      # epoch ms: newest version or run
     has_upstream: bool = False
     run_failed: bool = False                              # latest run failed (services.runs)
+    review_from: int | None = None                        # epoch ms the primary's review runs from
 
 
 @dataclass
@@ -65,10 +66,13 @@ def load_snapshot(store: GraphStore) -> Snapshot:
     artifacts = {uid: ArtifactFacts(uid, kind, bool(desc), bool(runbook)) for uid, kind, desc, runbook in rows}
     people = {pid: {"id": pid, "name": name, "active": active is not False}
               for pid, name, active in columns(store, "hotspot_people", "id", "name", "active")}
-    for uid, person, role in columns(store, "hotspot_owners", "uid", "person", "role"):
+    for uid, person, role, review_from in columns(store, "hotspot_owners", "uid", "person", "role",
+                                                  "review_from"):
         a = artifacts.get(uid)
         if a is not None:
             (a.primary if role == "primary" else a.stewards).append(person)
+            if role == "primary" and review_from >= 0:
+                a.review_from = review_from if a.review_from is None else min(a.review_from, review_from)
     for uid, team in columns(store, "hotspot_teams", "uid", "team"):
         if uid in artifacts:
             artifacts[uid].teams.append(team)

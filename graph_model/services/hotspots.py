@@ -250,6 +250,8 @@ def _risk(a: ArtifactFacts, people: dict[str, dict], now: int) -> dict[str, floa
         keys.append("no_runbook")
     if a.run_failed:
         keys.append("run_failed")
+    if risk.review_overdue(a.review_from, None, now):
+        keys.append("review_overdue")
     return {k: risk.points(k) for k in keys}
 
 
@@ -269,6 +271,7 @@ def _reasons(s: _Scored, people: dict[str, dict], now: int) -> list[str]:
         "no_description": lambda: "no description",
         "no_runbook": lambda: "no runbook link",
         "run_failed": lambda: "its latest run failed",
+        "review_overdue": lambda: "its ownership review is overdue",
         "sole_owner_load": lambda: f"sole owner {s.sole_owner} alone carries {s.load} widely used artifacts",
     }
     return [phrases[k]() for k in s.risk]
