@@ -20,7 +20,7 @@ from .api import reviews as api_reviews
 from .api import incident as api_incident
 from .api import lineage as api_lineage
 from .api import manifest as api_manifest
-from .dashboard import audit_page, console, edit, handoff_pages, pages
+from .dashboard import audit_page, console, edit, governance, handoff_pages, pages
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -43,6 +43,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     access.init_app(app)
     for blueprint in (api_manifest.bp, api_incident.bp, api_analysis.bp, api_handoffs.bp, api_reviews.bp,
-                      api_lineage.bp, pages.bp, console.bp, edit.bp, handoff_pages.bp, audit_page.bp):
+                      api_lineage.bp, pages.bp, console.bp, edit.bp, handoff_pages.bp, audit_page.bp,
+                      governance.bp):
         app.register_blueprint(blueprint)
     return app

@@ -602,6 +602,27 @@ class ReviewStatus(Answer):
     overdue: bool
 
 
+class RecordedReview(Answer):
+    """A recorded review of an artifact: kind, outcome, by whom and when."""
+
+    id: str
+    artifact: str
+    version: Optional[str]
+    kind: str
+    outcome: Literal["pass", "fail", "waived"]
+    link: Optional[str]
+    notes: Optional[str]
+    by: str
+    at: str
+
+
+class RecordedReviews(Answer):
+    """The reviews recorded on an artifact, newest first."""
+
+    artifact: str
+    reviews: list[RecordedReview]
+
+
 class OverdueReviews(Answer):
     """Primary ownerships past their review-by date, most overdue first."""
 

@@ -26,6 +26,7 @@ from graph_model.services import console as console_service
 from graph_model.services import handoffs as handoffs_service
 from graph_model.services import hotspots as hotspots_service
 from graph_model.services import incident as incident_service
+from graph_model.services import recorded_reviews as recorded_reviews_service
 
 from ..params import instant_ms
 
@@ -225,6 +226,29 @@ class ConfirmReview(BodyModel):
 
 class OverdueQuery(QueryModel):
     limit: _int(1, 5000) = Field(100, description="at most this many ownerships, most overdue first")
+
+
+class RecordReview(BodyModel):
+    """A review of an artifact (or one of its versions) and its outcome."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"artifact": "models/churn", "version": "3", "kind": "drift", "outcome": "pass",
+         "link": "https://reviews.example.com/churn-drift-q4", "notes": "PSI below 0.1 on every feature"}]})
+
+    artifact: Text = Field(description="artifact uid; the caller must have rights on it")
+    version: OptionalText = Field(None, description="a version of the artifact, when the review is of one")
+    kind: Literal[recorded_reviews_service.KINDS] = Field(description="what was reviewed")
+    outcome: Literal[recorded_reviews_service.OUTCOMES] = Field(description="pass, fail or waived")
+    link: Optional[Annotated[str, Field(max_length=recorded_reviews_service.LINK_MAX,
+                                        pattern=r"^https?://[^\s\x00-\x1f\x7f]+$")]] = Field(
+        None, description="where the review is written up (http or https)")
+    notes: Optional[Annotated[str, Field(max_length=recorded_reviews_service.NOTES_MAX)]] = Field(
+        None, description="free text")
+
+
+class ReviewsQuery(QueryModel):
+    artifact: Text = Field(description="artifact uid", examples=["models/churn"])
+    limit: _int(1, recorded_reviews_service.LIST_MAX) = Field(100, description="at most this many, newest first")
 
 
 class ProblemView(BaseModel):
