@@ -257,3 +257,12 @@ def describe() -> list[dict]:
     """The built-in policy as data (for docs and ``ownergraph check --show-policy``)."""
     return [{"id": r.id, "severity": r.severity, "scope": [s.model_dump(exclude_defaults=True) for s in r.scope],
              "thresholds": r.thresholds, "description": r.description} for r in DEFAULT.rules]
+
+
+def active(path: str | Path | None = None) -> Policy:
+    """The policy in force: ``path`` when given, else the file named by the environment
+    variable ``OWNERGRAPH_POLICY``, else the built-in policy. The server, the flags of its
+    answers and ``ownergraph check`` without ``--policy`` all read it this way."""
+    import os
+    chosen = path or os.environ.get("OWNERGRAPH_POLICY")
+    return load_file(chosen) if chosen else DEFAULT
