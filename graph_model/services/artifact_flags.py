@@ -10,15 +10,29 @@ snapshot (``hotspot_snapshot``), by the same rules of ``risk``.
 from __future__ import annotations
 
 from ..clock import now_ms
-from ..store.base import GraphStore
-from . import ownership, reviews, runs
+from ..store.base import GraphStore, batched
+from . import ownership, policy, reviews, rules, runs
 
 
 def review_flags(store: GraphStore, uids: list[str], at: int) -> dict[str, list[str]]:
-    """Artifact uid -> the review flags that apply at ``at`` (only uids with some)."""
+    """Artifact uid -> the review flags that apply at ``at`` (only uids with some): the
+    ownership review (``review_overdue``) and the recorded reviews the policy in force
+    (``policy.active``) requires (``recorded_review_overdue``, ``recorded_review_failed``)."""
     out: dict[str, list[str]] = {}
     for uid in sorted(reviews.overdue_uids(store.read, uids, at)):
         out.setdefault(uid, []).append("review_overdue")
+    pol = policy.active()
+    for chunk in batched(sorted(set(uids))):
+        facts: dict[str, tuple] = {}
+        latest: dict[str, dict] = {}
+        for r in store.read("review_facts_of", uids=chunk):
+            facts[r["uid"]] = (r["artifact_kind"], r["tags"], r["namespace"])
+            if r["kind"] is not None:
+                latest.setdefault(r["uid"], {})[r["kind"]] = (r["outcome"], r["at"])
+        for uid, (kind, tags, ns) in facts.items():
+            found = rules.review_flags(pol, kind, tags, ns, latest.get(uid, {}), at)
+            if found:
+                out.setdefault(uid, []).extend(found)
     return out
 
 

@@ -17,6 +17,7 @@ reported at once with its path (``rules.runbook.severity``), as ``PolicyError``.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Literal, Optional
 
@@ -259,10 +260,22 @@ def describe() -> list[dict]:
              "thresholds": r.thresholds, "description": r.description} for r in DEFAULT.rules]
 
 
+_loaded: dict[str, tuple[float, Policy]] = {}
+
+
 def active(path: str | Path | None = None) -> Policy:
     """The policy in force: ``path`` when given, else the file named by the environment
     variable ``OWNERGRAPH_POLICY``, else the built-in policy. The server, the flags of its
-    answers and ``ownergraph check`` without ``--policy`` all read it this way."""
-    import os
-    chosen = path or os.environ.get("OWNERGRAPH_POLICY")
-    return load_file(chosen) if chosen else DEFAULT
+    answers and ``ownergraph check`` without ``--policy`` all read it this way. A file is
+    read again only when its modification time changes (every incident answer asks)."""
+    chosen = str(path or os.environ.get("OWNERGRAPH_POLICY") or "")
+    if not chosen:
+        return DEFAULT
+    try:
+        mtime = os.stat(chosen).st_mtime
+    except OSError:
+        mtime = -1.0
+    got = _loaded.get(chosen)
+    if got is None or got[0] != mtime:
+        got = _loaded[chosen] = (mtime, load_file(chosen))
+    return got[1]

@@ -101,6 +101,13 @@ FLAGS: dict[str, Flag] = {f.name: f for f in (
                            f"else the start of the ownership, plus {REVIEW_DAYS} days) at T: nobody has "
                            f"said lately that the owner still holds it",
          (ARTIFACT, INCIDENT, HOTSPOTS), 0.25),
+    Flag("recorded_review_overdue", "a review the policy's cadences require of it (for example drift every "
+                                    "30 days on tier-1 models; `ownergraph check`, docs in the README's "
+                                    "Governance section) has none recorded within its cadence before T",
+         (ARTIFACT, INCIDENT, HOTSPOTS), 0.25),
+    Flag("recorded_review_failed", "the newest recorded review of a kind the policy's cadences require of it "
+                                   "failed",
+         (ARTIFACT, INCIDENT, HOTSPOTS), 1.0),
 )}
 
 #: kinds that are expected to have a runbook link

@@ -13,7 +13,7 @@ from typing import Callable
 from ..clock import DAY_MS
 from ..schema import from_epoch_ms
 from . import risk
-from .policy import Cadence, Rule
+from .policy import Cadence, Policy, Rule
 from .policy_facts import ArtifactFacts, Facts
 
 Check = Callable[[ArtifactFacts, Facts, Rule, int, "str | None"], "str | None"]
@@ -113,18 +113,45 @@ def ownership_review(a, f, rule, at, version):
     return None
 
 
+def cadence_state(latest: tuple[str, int] | None, c: Cadence, at: int) -> str | None:
+    """``missing``, ``failed`` or ``overdue`` for the newest review ``(outcome, at ms)`` of
+    ``c.kind`` (None: no review recorded), or None when the cadence is met (``waived``
+    passes). The check and the ``recorded_review_*`` flags both ask this."""
+    if latest is None:
+        return "missing"
+    if latest[0] == "fail":
+        return "failed"
+    return "overdue" if latest[1] < at - c.every_days * DAY_MS else None
+
+
 def cadence(a: ArtifactFacts, f: Facts, c: Cadence, at: int) -> str | None:
     """None when the newest review of ``c.kind`` is recent enough and did not fail."""
     got = f.reviews.get((a.uid, c.kind))
-    if got is None:
+    state = cadence_state(got, c, at)
+    if state == "missing":
         return f"no {c.kind} review recorded (due every {c.every_days} days)"
-    outcome, t = got
-    if outcome == "fail":
-        return f"the newest {c.kind} review ({(from_epoch_ms(t) or '?')[:10]}) failed"
-    if t < at - c.every_days * DAY_MS:
-        return f"{c.kind} review overdue: the newest is from {(from_epoch_ms(t) or '?')[:10]}, due every " \
-               f"{c.every_days} days"
+    day = (from_epoch_ms(got[1]) or "?")[:10] if got else ""
+    if state == "failed":
+        return f"the newest {c.kind} review ({day}) failed"
+    if state == "overdue":
+        return f"{c.kind} review overdue: the newest is from {day}, due every {c.every_days} days"
     return None
+
+
+def review_flags(policy: Policy, kind: str, tags, namespace: str, latest: dict[str, tuple[str, int]],
+                 at: int) -> list[str]:
+    """The ``recorded_review_overdue`` / ``recorded_review_failed`` flags of one artifact
+    from its newest review per kind (``latest``) and the policy's cadences (none when the
+    policy's ``reviews`` rule is off or does not hold the artifact)."""
+    if not policy.rule("reviews").applies(kind, tags, namespace):
+        return []
+    states = {cadence_state(latest.get(c.kind), c, at) for c in policy.reviews if c.applies(kind, tags, namespace)}
+    out = []
+    if states & {"missing", "overdue"}:
+        out.append("recorded_review_overdue")
+    if "failed" in states:
+        out.append("recorded_review_failed")
+    return out
 
 
 #: rule id -> its check (``reviews`` is checked per cadence, see ``cadence``)

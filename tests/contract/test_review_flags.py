@@ -10,7 +10,7 @@ import pytest
 
 from graph_model.ingest import manifest, parse
 from graph_model.schema import to_epoch_ms
-from graph_model.services import access, artifact_flags, hotspots, incident, reviews, risk
+from graph_model.services import access, artifact_flags, hotspots, incident, recorded_reviews, reviews, risk
 
 from ..analysis_manifests import NOW
 
@@ -70,3 +70,58 @@ def test_the_rule_at_its_boundary():
     assert risk.review_overdue(since - 1, None, NOW_MS)
     assert not risk.review_overdue(since - 1, NOW_MS - DAY_MS, NOW_MS)   # confirmed yesterday
     assert not risk.review_overdue(None, None, NOW_MS)            # no ownership to review
+
+
+@pytest.fixture
+def reviewed(store):
+    """Three tier-1 models under the built-in cadences (drift 30, performance 90, bias 180
+    days): one with every review recent and passed, one whose drift review failed, one
+    with none recorded; all upstream of ``deploy/d``."""
+    people = [{"id": "ana", "name": "Ana"}, {"id": "bo", "name": "Bo"}]
+    arts = []
+    for uid in ("models/ok", "models/failed", "models/never"):
+        a = _art(uid, "model", "ana")
+        a["tags"] = ["tier-1"]
+        arts.append(a)
+    arts.append(_art("deploy/d", "deployment", "ana", ["models/ok", "models/failed", "models/never"]))
+    m = parse.validate({"people": people, "teams": [{"id": "t", "name": "T", "members": ["ana"]}],
+                        "artifacts": arts})
+    manifest.ingest(store, m, actor="tester", at=NOW_MS - 10 * DAY_MS)
+    op = access.cli_principal("op")
+    for uid, failed_kind in (("models/ok", None), ("models/failed", "drift")):
+        for kind in ("drift", "performance", "bias"):
+            recorded_reviews.record(store, op, artifact=uid, kind=kind, at=NOW_MS - 2 * DAY_MS,
+                                    outcome="fail" if kind == failed_kind else "pass")
+    inc = incident.incident(store, "deploy/d", as_of=NOW_MS)
+    hot = hotspots.hotspots(store, limit=500, now_ms=NOW_MS)
+    return {"incident": {i["uid"]: set(i["flags"]) for i in [inc["artifact"], *inc["upstream"]]},
+            "hotspots": {r["uid"]: set(r["components"]["risk"]) for r in hot["artifacts"]},
+            "card": {u: set(artifact_flags.card_flags(store, u, NOW_MS))
+                     for u in ("models/ok", "models/failed", "models/never")}}
+
+
+def test_recorded_review_flags_in_every_answer(reviewed):
+    for name, by_uid in reviewed.items():
+        assert not {"recorded_review_overdue", "recorded_review_failed"} & by_uid.get("models/ok", set()), name
+        assert "recorded_review_failed" in by_uid["models/failed"], name
+        assert "recorded_review_overdue" not in by_uid["models/failed"], name
+        assert "recorded_review_overdue" in by_uid["models/never"], name
+        assert "recorded_review_failed" not in by_uid["models/never"], name
+    # the deployment is in no cadence's scope
+    assert not {"recorded_review_overdue", "recorded_review_failed"} & reviewed["incident"]["deploy/d"]
+
+
+def test_the_policy_in_force_decides_the_cadences(store, tmp_path, monkeypatch):
+    manifest.ingest(store, parse.validate({"people": [{"id": "ana", "name": "Ana"}, {"id": "bo", "name": "Bo"}],
+                                           "teams": [{"id": "t", "name": "T", "members": ["ana"]}],
+                                           "artifacts": [dict(_art("models/x", "model", "ana"), tags=["tier-1"])]}),
+                    actor="tester", at=NOW_MS - 10 * DAY_MS)
+    assert "recorded_review_overdue" in artifact_flags.card_flags(store, "models/x", NOW_MS)
+    off = tmp_path / "policy.yaml"
+    off.write_text("reviews: []\n")
+    monkeypatch.setenv("OWNERGRAPH_POLICY", str(off))
+    assert "recorded_review_overdue" not in artifact_flags.card_flags(store, "models/x", NOW_MS)
+    off.write_text("reviews:\n  - {kind: security, every_days: 7, scope: {namespaces: [models]}}\n")
+    import os
+    os.utime(off, (1, 1))                          # a new modification time: read again
+    assert "recorded_review_overdue" in artifact_flags.card_flags(store, "models/x", NOW_MS)
