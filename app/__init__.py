@@ -15,6 +15,7 @@ from graph_model.store import StoreConfig
 
 from . import access, errors, storage
 from .api import analysis as api_analysis
+from .api import checks as api_checks
 from .api import handoffs as api_handoffs
 from .api import reviews as api_reviews
 from .api import incident as api_incident
@@ -44,6 +45,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     access.init_app(app)
     for blueprint in (api_manifest.bp, api_incident.bp, api_analysis.bp, api_handoffs.bp, api_reviews.bp,
                       api_lineage.bp, pages.bp, console.bp, edit.bp, handoff_pages.bp, audit_page.bp,
-                      governance.bp):
+                      governance.bp, api_checks.bp):
         app.register_blueprint(blueprint)
     return app

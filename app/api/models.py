@@ -246,6 +246,22 @@ class RecordReview(BodyModel):
         None, description="free text")
 
 
+class CheckQuery(QueryModel):
+    kind: Optional[Kind] = Field(None, description="only artifacts of this kind")
+    team: OptionalText = Field(None, description="only artifacts this team is accountable for")
+    namespace: OptionalText = Field(None, description="only artifacts in this namespace")
+    limit: _int(1, 100_000) = Field(1000, description="at most this many violations (errors first)")
+
+
+class GateQuery(QueryModel):
+    ref: VersionRef = Field(description="the version that would go out, namespace/name@version",
+                            examples=["deploy/churn-api@7"])
+
+
+class CheckRunsQuery(QueryModel):
+    limit: _int(1, 365) = Field(90, description="at most this many recorded runs (the newest)")
+
+
 class ReviewsQuery(QueryModel):
     artifact: Text = Field(description="artifact uid", examples=["models/churn"])
     limit: _int(1, recorded_reviews_service.LIST_MAX) = Field(100, description="at most this many, newest first")

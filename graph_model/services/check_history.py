@@ -59,7 +59,8 @@ def history(store: GraphStore, limit: int = 90) -> list[dict]:
     out = []
     for r in reversed(rows):
         d = json.loads(r["changes"] or "{}")
-        out.append({"seq": r["seq"], "at": from_epoch_ms(r["at"]), "actor": r["actor"],
+        # the instant the check judged (the event's own time is when it was recorded)
+        out.append({"seq": r["seq"], "at": d.get("at") or from_epoch_ms(r["at"]), "actor": r["actor"],
                     "policy": d.get("policy"), "artifacts": d.get("artifacts"), "coverage": d.get("coverage"),
                     "errors": (d.get("counts") or {}).get("errors"),
                     "warnings": (d.get("counts") or {}).get("warnings"),
