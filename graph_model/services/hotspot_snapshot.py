@@ -1,4 +1,4 @@
-"""The whole-catalogue facts hotspot scoring needs, loaded in eight bulk reads.
+"""The whole-catalogue facts hotspot scoring needs, loaded in nine bulk reads.
 
 Why bulk: scoring ranks every artifact against every other, so it needs all of them;
 one query per artifact would be 100k round trips. Each read here is a single scan

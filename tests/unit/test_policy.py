@@ -76,3 +76,34 @@ def test_unreadable_file(tmp_path):
     with pytest.raises(policy.PolicyError) as e:
         policy.load_file(tmp_path / "missing.yaml")
     assert e.value.problems[0].path.endswith("missing.yaml")
+
+
+def _yaml_blocks(text: str) -> list[str]:
+    import re
+    return re.findall(r"```yaml\n(.*?)```", text, flags=re.S)
+
+
+def test_the_documented_policy_files_are_valid():
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Governance"):readme.index("## Import")]
+    doc = (root / "docs" / "governance.md").read_text(encoding="utf-8")
+    blocks = [b for b in _yaml_blocks(section) + _yaml_blocks(doc) if b.lstrip().startswith(("rules:", "version:"))]
+    assert len(blocks) == 2
+    for block in blocks:
+        policy.load_text(block, "doc")
+
+
+def test_the_documented_rules_are_the_builtin_ones():
+    import re
+    from pathlib import Path
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "governance.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `([a-z-]+)` \| (error|warning|per cadence) \|", doc, flags=re.M)
+    assert [r for r, _ in rows] == list(policy.BUILTIN)
+    for rid, severity in rows:
+        if severity != "per cadence":
+            assert policy.DEFAULT.rule(rid).severity == severity, rid
+    cadences = re.findall(r"^\| `([a-z_]+)` \| (\d+) days \| (error|warning) \|", doc, flags=re.M)
+    assert [(k, int(d), s) for k, d, s in cadences] == [(c.kind, c.every_days, c.severity)
+                                                        for c in policy.DEFAULT.reviews]
