@@ -228,6 +228,32 @@ class OverdueQuery(QueryModel):
     limit: _int(1, 5000) = Field(100, description="at most this many ownerships, most overdue first")
 
 
+class ProblemView(BaseModel):
+    path: str
+    message: str
+
+
+class Problems(BaseModel):
+    """A refused request: every problem, each with where it is (a parameter, a manifest path)."""
+
+    error: str
+    problems: list[ProblemView]
+
+
+class Error(BaseModel):
+    error: str
+    detail: Optional[str] = None
+
+
+class Refusal(BaseModel):
+    """A change the caller may not make: what is refused, and every refused path."""
+
+    error: str
+    problems: Optional[list[ProblemView]] = None
+
+
+# -- recorded reviews and policy checks ------------------------------------------------
+
 class RecordReview(BodyModel):
     """A review of an artifact (or one of its versions) and its outcome."""
 
@@ -265,27 +291,3 @@ class CheckRunsQuery(QueryModel):
 class ReviewsQuery(QueryModel):
     artifact: Text = Field(description="artifact uid", examples=["models/churn"])
     limit: _int(1, recorded_reviews_service.LIST_MAX) = Field(100, description="at most this many, newest first")
-
-
-class ProblemView(BaseModel):
-    path: str
-    message: str
-
-
-class Problems(BaseModel):
-    """A refused request: every problem, each with where it is (a parameter, a manifest path)."""
-
-    error: str
-    problems: list[ProblemView]
-
-
-class Error(BaseModel):
-    error: str
-    detail: Optional[str] = None
-
-
-class Refusal(BaseModel):
-    """A change the caller may not make: what is refused, and every refused path."""
-
-    error: str
-    problems: Optional[list[ProblemView]] = None

@@ -5,7 +5,8 @@ asked rather than the newest (its run and log, the model version it runs, its li
 and for a model or deployment version always the two rules a release depends on,
 whatever their scope: ``evaluated`` (the model version, or the one the deployment runs,
 has an evaluation) and ``dataset-lineage`` (the version reaches a dataset version
-upstream, walked from that version, not from any version of the artifact). Allowed when
+upstream, walked from that version, not from any version of the artifact), unless the
+policy turns them off (``enabled: false``). Allowed when
 no error-severity rule fails; warnings are listed with the answer.
 """
 
@@ -54,7 +55,7 @@ def deploy(store: GraphStore, ref: str, policy: Policy | None = None, at: int | 
         present = {r[0] for r in results}
         for rid in FORCED:
             rule = policy.rule(rid)
-            if rid not in present:
+            if rid not in present and rule.enabled:
                 results.append((rid, rule.severity, None, rules.CHECKS[rid](a, f, rule, at, vuid)))
         results = [r if r[0] != "dataset-lineage" else
                    (r[0], r[1], r[2], None if _reaches_dataset(store, vuid, f)
