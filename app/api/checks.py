@@ -1,9 +1,9 @@
 """Policy checks over the API: the check, the deploy gate, and the recorded runs.
 
 The policy is the one in force on the server (``OWNERGRAPH_POLICY``, else built-in;
-``graph_model.services.policy.active``). A check reads the whole catalogue (about 2.5 s
-at 10k artifacts on the embedded engine, bench/policy_check.py), so it is computed per
-request, not on every page.
+``graph_model.services.policy.active``). A check reads the whole catalogue (1.1 s at 10k
+artifacts on the embedded engine, p50, bench/policy_check.py); the gate reads one
+artifact and version (5 ms).
 """
 
 from __future__ import annotations

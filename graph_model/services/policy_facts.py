@@ -102,3 +102,39 @@ def _downstream_of_datasets(arts: dict[str, ArtifactFacts], edges) -> set[str]:
                 seen.add(d)
                 queue.append(d)
     return seen
+
+
+def load_one(store: GraphStore, uid: str, vuid: str) -> Facts | None:
+    """The facts of one artifact, judged at its version ``vuid`` (the deploy gate): a few
+    indexed reads instead of the whole catalogue (None: unknown artifact). Lineage to a
+    dataset is left to the caller, which walks it from the version."""
+    rows = store.read("gate_owners", uid=uid)
+    if not rows:
+        return None
+    r = rows[0]
+    a = ArtifactFacts(uid, r["kind"], r["namespace"], list(r["tags"] or []), bool(r["has_runbook"]))
+    for o in r["owners"]:
+        if o.get("id") is None:
+            continue
+        if o["role"] == "primary":
+            a.primary.append(o["id"])
+            if o.get("review_from") is not None:
+                a.review_from = o["review_from"] if a.review_from is None else min(a.review_from, o["review_from"])
+        else:
+            a.stewards.append(o["id"])
+    teams = [t for t in r["teams"] if t.get("id")]
+    a.teams = sorted(t["id"] for t in teams)
+    a.primary.sort()
+    a.stewards.sort()
+    escalation = {t["id"]: list(t["escalation"] or []) for t in teams}
+    ids = sorted(set(a.primary + a.stewards + [p for ladder in escalation.values() for p in ladder]))
+    active = {p["id"]: p.get("active") is not False for p in store.read("people_by_ids", ids=ids)}
+    latest = store.read("latest_versions_of", uids=[uid])
+    a.newest = latest[0]["latest"] if latest else None
+    runs = {vuid: [(x["log_uri"], x["at"]) for x in store.read("gate_version_runs", uid=vuid)]}
+    links = store.read("gate_model_links", uid=vuid)
+    runs_models = {vuid: [x["model_version"] for x in links if not x["itself"]]}
+    evaluated = {x["model_version"] for x in links if x["evaluations"] > 0}
+    reviews = {(uid, x["kind"]): (x["outcome"], x["at"]) for x in store.read("review_facts_of", uids=[uid])
+               if x["kind"] is not None}
+    return Facts({uid: a}, active, escalation, set(), runs, runs_models, evaluated, reviews)
