@@ -15,13 +15,14 @@ from graph_model.store import StoreConfig
 
 from . import access, errors, storage
 from .api import analysis as api_analysis
+from .api import checks as api_checks
 from .api import handoffs as api_handoffs
 from .api import reviews as api_reviews
 from .api import incident as api_incident
 from .api import incident_records as api_incident_records
 from .api import lineage as api_lineage
 from .api import manifest as api_manifest
-from .dashboard import audit_page, console, edit, handoff_pages, incident_pages, pages
+from .dashboard import audit_page, console, edit, governance, handoff_pages, incident_pages, pages
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -45,6 +46,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     access.init_app(app)
     for blueprint in (api_manifest.bp, api_incident.bp, api_analysis.bp, api_handoffs.bp, api_reviews.bp,
                       api_lineage.bp, api_incident_records.bp, pages.bp, console.bp, edit.bp, handoff_pages.bp, audit_page.bp,
-                      incident_pages.bp):
+                      incident_pages.bp, governance.bp, api_checks.bp):
         app.register_blueprint(blueprint)
     return app

@@ -3,4 +3,5 @@
 MATCH (a:Artifact)
 RETURN collect(a.uid) AS uid, collect(a.kind) AS kind,
        collect(coalesce(trim(a.description), '') <> '') AS has_description,
-       collect(coalesce(a.links, '') CONTAINS '"runbook":') AS has_runbook
+       collect(coalesce(a.links, '') CONTAINS '"runbook":') AS has_runbook,
+       collect(coalesce(a.namespace, '')) AS namespace, collect(coalesce(a.tags, [])) AS tags

@@ -227,6 +227,7 @@ class ArtifactCard(Answer):
     latest_version: Optional[str]
     parents: list[LineageLink]
     children: list[LineageLink]
+    flags: list[str]                   # risk flags as of now (docs/flags.md)
 
 
 # -- incident and impact -------------------------------------------------------------
@@ -621,6 +622,27 @@ class ReviewStatus(Answer):
     overdue: bool
 
 
+class RecordedReview(Answer):
+    """A recorded review of an artifact: kind, outcome, by whom and when."""
+
+    id: str
+    artifact: str
+    version: Optional[str]
+    kind: str
+    outcome: Literal["pass", "fail", "waived"]
+    link: Optional[str]
+    notes: Optional[str]
+    by: str
+    at: str
+
+
+class RecordedReviews(Answer):
+    """The reviews recorded on an artifact, newest first."""
+
+    artifact: str
+    reviews: list[RecordedReview]
+
+
 class OverdueReviews(Answer):
     """Primary ownerships past their review-by date, most overdue first."""
 
@@ -721,3 +743,122 @@ class PlaybookAnswer(Answer):
 
     artifact: str
     playbook: Optional[PlaybookView]
+
+
+# -- policy checks -------------------------------------------------------------------
+
+class CheckRule(Answer):
+    id: str
+    description: str
+    severity: Literal["error", "warning"]
+    enabled: bool
+    applies: int
+    passing: int
+    coverage: Optional[float]          # passing / applies; null when it applies to nothing
+
+
+class _Coverage(Answer):
+    applies: int
+    passing: int
+    errors: int
+    warnings: int
+    artifacts: int
+    coverage: Optional[float]
+
+
+class TeamCoverage(_Coverage):
+    team: str                          # "(no team)" for artifacts without one
+
+
+class KindCoverage(_Coverage):
+    kind: str
+
+
+class Violation(Answer):
+    rule: str
+    severity: Literal["error", "warning"]
+    uid: str
+    kind: str
+    namespace: str
+    owner: Optional[str]
+    stewards: list[str]
+    team: Optional[str]
+    review_kind: Optional[str]
+    message: str
+
+
+class CheckCounts(Answer):
+    errors: int
+    warnings: int
+    artifacts_with_errors: int
+    checks: int
+    passing: int
+
+
+class CheckFilters(Answer):
+    kind: Optional[str]
+    team: Optional[str]
+    namespace: Optional[str]
+
+
+class CheckAnswer(Answer):
+    """Every artifact against the policy in force: coverage per rule, team and kind, and the
+    violations with their owners (errors first); ``ok`` is false when an error remains."""
+
+    at: str
+    policy: str
+    filters: CheckFilters
+    ok: bool
+    artifacts: int
+    counts: CheckCounts
+    coverage: Optional[float]
+    rules: list[CheckRule]
+    by_team: list[TeamCoverage]
+    by_kind: list[KindCoverage]
+    violations: list[Violation]
+    violations_total: int
+    truncated: bool
+
+
+class GateCheck(Answer):
+    rule: str
+    severity: Literal["error", "warning"]
+    review_kind: Optional[str]
+    passed: bool
+    message: Optional[str]
+
+
+class GateAnswer(Answer):
+    """Whether the version may go out: allowed unless an error-severity rule fails."""
+
+    gate: Literal["deploy"]
+    ref: str
+    artifact: str
+    version: str
+    kind: str
+    at: str
+    policy: str
+    allowed: bool
+    reasons: list[str]
+    warnings: list[str]
+    checks: list[GateCheck]
+
+
+class CheckRun(Answer):
+    seq: int
+    at: Optional[str]
+    actor: Optional[str]
+    policy: Optional[str]
+    artifacts: Optional[int]
+    coverage: Optional[float]
+    errors: Optional[int]
+    warnings: Optional[int]
+    rules: dict[str, Optional[float]]
+    by_kind: dict[str, Optional[float]]
+    by_team: dict[str, Optional[float]]
+
+
+class CheckRuns(Answer):
+    """Recorded check runs (``ownergraph check --record``), oldest first: coverage over time."""
+
+    runs: list[CheckRun]

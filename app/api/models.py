@@ -28,6 +28,7 @@ from graph_model.services import hotspots as hotspots_service
 from graph_model.services import incident as incident_service
 from graph_model.services import incident_records as incident_records_service
 from graph_model.services import knowledge as knowledge_service
+from graph_model.services import recorded_reviews as recorded_reviews_service
 
 from ..params import instant_ms
 
@@ -395,3 +396,44 @@ class KnowledgeQuery(QueryModel):
 
 class PlaybookQuery(QueryModel):
     artifact: Text = Field(description="artifact uid", examples=["deploy/churn-api"])
+
+
+# -- recorded reviews and policy checks ------------------------------------------------
+
+class RecordReview(BodyModel):
+    """A review of an artifact (or one of its versions) and its outcome."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"artifact": "models/churn", "version": "3", "kind": "drift", "outcome": "pass",
+         "link": "https://reviews.example.com/churn-drift-q4", "notes": "PSI below 0.1 on every feature"}]})
+
+    artifact: Text = Field(description="artifact uid; the caller must have rights on it")
+    version: OptionalText = Field(None, description="a version of the artifact, when the review is of one")
+    kind: Literal[recorded_reviews_service.KINDS] = Field(description="what was reviewed")
+    outcome: Literal[recorded_reviews_service.OUTCOMES] = Field(description="pass, fail or waived")
+    link: Optional[Annotated[str, Field(max_length=recorded_reviews_service.LINK_MAX,
+                                        pattern=r"^https?://[^\s\x00-\x1f\x7f]+$")]] = Field(
+        None, description="where the review is written up (http or https)")
+    notes: Optional[Annotated[str, Field(max_length=recorded_reviews_service.NOTES_MAX)]] = Field(
+        None, description="free text")
+
+
+class CheckQuery(QueryModel):
+    kind: Optional[Kind] = Field(None, description="only artifacts of this kind")
+    team: OptionalText = Field(None, description="only artifacts this team is accountable for")
+    namespace: OptionalText = Field(None, description="only artifacts in this namespace")
+    limit: _int(1, 100_000) = Field(1000, description="at most this many violations (errors first)")
+
+
+class GateQuery(QueryModel):
+    ref: VersionRef = Field(description="the version that would go out, namespace/name@version",
+                            examples=["deploy/churn-api@7"])
+
+
+class CheckRunsQuery(QueryModel):
+    limit: _int(1, 365) = Field(90, description="at most this many recorded runs (the newest)")
+
+
+class ReviewsQuery(QueryModel):
+    artifact: Text = Field(description="artifact uid", examples=["models/churn"])
+    limit: _int(1, recorded_reviews_service.LIST_MAX) = Field(100, description="at most this many, newest first")

@@ -15,7 +15,7 @@ import click
 from graph_model.errors import StoreUnavailable
 from graph_model.store import StoreConfig, open_recovering, open_store, where
 
-from . import access, analysis, importers, incident, render, serving
+from . import access, analysis, governance, importers, incident, render, serving
 from .context import Ctx, ErrorMappingGroup
 
 
@@ -264,7 +264,8 @@ def _load_demo(store, size: int, seed: int, chunk_artifacts: int | None) -> None
 
 
 for _command in (incident.incident, incident.impact, analysis.hotspots, analysis.history,
-                 analysis.compare, access.token, access.password, importers.import_group):
+                 analysis.compare, access.token, access.password, importers.import_group,
+                 governance.check):
     cli.add_command(_command)
 
 

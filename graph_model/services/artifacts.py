@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..errors import BadParameter, NotFound
 from ..schema import from_epoch_ms
 from ..store.base import GraphStore
-from . import declared, lineage_view, stored_json
+from . import artifact_flags, declared, lineage_view, stored_json
 from .person_view import escalation_people, load_people, person_view, split_owners
 
 SEARCH_LIMIT_MAX = 200
@@ -60,6 +60,7 @@ def show(store: GraphStore, uid: str) -> dict:
         "latest_version": latest,
         "parents": store.read("version_parents", uid=latest) if latest else [],
         "children": store.read("version_children", uid=latest) if latest else [],
+        "flags": artifact_flags.card_flags(store, uid),   # docs/flags.md, as of now
     }
 
 

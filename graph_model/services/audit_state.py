@@ -30,7 +30,7 @@ from ..store.base import GraphStore
 
 PAGE = 5000
 #: node labels the write path and the audit log themselves create
-KNOWN_LABELS = {"Person", "Team", "Artifact", "Version", "Commit", "Run", "AuditEvent", "AuditHead"}
+KNOWN_LABELS = {"Person", "Team", "Artifact", "Version", "Commit", "Run", "AuditEvent", "AuditHead", "Review"}
 #: records kept beside the graph (playbooks, incidents and their timelines, knowledge
 #: links): their events are their history and the nodes hold no relationships, so this
 #: check neither replays nor counts them
@@ -153,6 +153,13 @@ class _Replay:
                                                 f"event {seq} has an action this check does not know: {action}"))
             return
         handler(seq, t, at, reason, d)
+
+    def _review_record(self, seq, t, at, reason, d):
+        # a recorded review (services.recorded_reviews): a Review node tied to its artifact
+        self.merge_edge("REVIEW_OF", "Review", d.get("review"), "artifact", t)
+
+    def _check_run(self, seq, t, at, reason, d):
+        pass      # a policy check's summary (services.check_history): the event is the record
 
     def _person_create(self, seq, t, at, reason, d):
         self.node("person", t, seq, d)

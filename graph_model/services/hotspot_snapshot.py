@@ -1,4 +1,4 @@
-"""The whole-catalogue facts hotspot scoring needs, loaded in eight bulk reads.
+"""The whole-catalogue facts hotspot scoring needs, loaded in ten bulk reads.
 
 Why bulk: scoring ranks every artifact against every other, so it needs all of them;
 one query per artifact would be 100k round trips. Each read here is a single scan
@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from ..store.base import GraphStore
+from . import recorded_reviews
 
 
 @dataclass
@@ -30,6 +31,10 @@ class ArtifactFacts:
     has_upstream: bool = False
     run_failed: bool = False                              # latest run failed (services.runs)
     incidents: list[int] = field(default_factory=list)    # epoch ms each incident of it was opened
+    review_from: int | None = None                        # epoch ms the primary's review runs from
+    namespace: str = ""                                   # namespace and tags: review cadences' scope
+    tags: list[str] = field(default_factory=list)
+    reviews: dict = field(default_factory=dict)           # review kind -> (outcome, at ms), newest
 
 
 @dataclass
@@ -62,14 +67,18 @@ def columns(store: GraphStore, name: str, *fields: str) -> Iterator[tuple]:
 
 def load_snapshot(store: GraphStore) -> Snapshot:
     """Read every artifact, current owner, team, lineage edge and activity time."""
-    rows = columns(store, "hotspot_artifacts", "uid", "kind", "has_description", "has_runbook")
-    artifacts = {uid: ArtifactFacts(uid, kind, bool(desc), bool(runbook)) for uid, kind, desc, runbook in rows}
+    rows = columns(store, "hotspot_artifacts", "uid", "kind", "has_description", "has_runbook", "namespace", "tags")
+    artifacts = {uid: ArtifactFacts(uid, kind, bool(desc), bool(runbook), namespace=ns, tags=list(tags or []))
+                 for uid, kind, desc, runbook, ns, tags in rows}
     people = {pid: {"id": pid, "name": name, "active": active is not False}
               for pid, name, active in columns(store, "hotspot_people", "id", "name", "active")}
-    for uid, person, role in columns(store, "hotspot_owners", "uid", "person", "role"):
+    for uid, person, role, review_from in columns(store, "hotspot_owners", "uid", "person", "role",
+                                                  "review_from"):
         a = artifacts.get(uid)
         if a is not None:
             (a.primary if role == "primary" else a.stewards).append(person)
+            if role == "primary" and review_from >= 0:
+                a.review_from = review_from if a.review_from is None else min(a.review_from, review_from)
     for uid, team in columns(store, "hotspot_teams", "uid", "team"):
         if uid in artifacts:
             artifacts[uid].teams.append(team)
@@ -89,6 +98,9 @@ def load_snapshot(store: GraphStore) -> Snapshot:
     for uid, opened_at in columns(store, "hotspot_incidents", "uid", "opened_at"):
         if uid in artifacts:
             artifacts[uid].incidents.append(int(opened_at))
+    for (uid, kind), newest in recorded_reviews.latest_all(store).items():
+        if uid in artifacts:
+            artifacts[uid].reviews[kind] = newest
     edges = []
     for down, up in columns(store, "artifact_lineage_edges", "downstream", "upstream"):
         if down in artifacts and up in artifacts:

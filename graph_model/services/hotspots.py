@@ -28,7 +28,7 @@ from ..schema import Kind, from_epoch_ms
 from ..store.base import GraphStore
 from . import declared
 from . import dependency_reach as dr
-from . import risk
+from . import policy, risk, rules
 from .hotspot_snapshot import ArtifactFacts, Snapshot, load_snapshot
 
 LIMIT_MAX = 500
@@ -208,10 +208,11 @@ def score_all(snap: Snapshot, now: int) -> dict[str, _Scored]:
         if person and reach[uid].total >= risk.WIDELY_USED:
             load[person] = load.get(person, 0) + 1
     out = {}
+    pol = policy.active()
     for uid, a in snap.artifacts.items():
         r, c = reach[uid], cent.get(uid, 0.0)
         impact = r.weight * dr.centrality_factor(c)
-        points = _risk(a, snap.people, now)
+        points = _risk(a, snap.people, now, pol)
         person = sole[uid]
         n = load.get(person, 0) if person else 0
         extra = risk.load_points(n)
@@ -231,7 +232,8 @@ def _sole_owner(a: ArtifactFacts, people: dict[str, dict]) -> str | None:
     return next(iter(active)) if len(active) == 1 else None
 
 
-def _risk(a: ArtifactFacts, people: dict[str, dict], now: int) -> dict[str, float]:
+def _risk(a: ArtifactFacts, people: dict[str, dict], now: int,
+          pol: policy.Policy = policy.DEFAULT) -> dict[str, float]:
     """The risk points that apply to ``a``, by the rules and points of ``risk.FLAGS``."""
     keys = risk.ownership_flags([_active(p, people) for p in a.primary],
                                 [_active(p, people) for p in a.stewards])
@@ -250,6 +252,9 @@ def _risk(a: ArtifactFacts, people: dict[str, dict], now: int) -> dict[str, floa
         keys.append("no_runbook")
     if a.run_failed:
         keys.append("run_failed")
+    if risk.review_overdue(a.review_from, None, now):
+        keys.append("review_overdue")
+    keys += rules.review_flags(pol, a.kind, a.tags, a.namespace, a.reviews, now)
     out = {k: risk.points(k) for k in keys}
     extra = risk.incident_points(_recent_incidents(a, now))
     if extra is not None:
@@ -280,6 +285,9 @@ def _reasons(s: _Scored, people: dict[str, dict], now: int) -> list[str]:
         "run_failed": lambda: "its latest run failed",
         "past_incidents": lambda: (f"failed in {_recent_incidents(a, now)} incident"
                                    f"{'s' * (_recent_incidents(a, now) != 1)} in the last {risk.INCIDENT_DAYS} days"),
+        "review_overdue": lambda: "its ownership review is overdue",
+        "recorded_review_overdue": lambda: "a review the policy requires is overdue",
+        "recorded_review_failed": lambda: "its newest required review failed",
         "sole_owner_load": lambda: f"sole owner {s.sole_owner} alone carries {s.load} widely used artifacts",
     }
     return [phrases[k]() for k in s.risk]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..clock import now_ms
 from ..schema import from_epoch_ms
 from ..store.base import GraphStore
-from . import code_changes, lineage_walk, ownership, paging, playbooks, resolve, runs
+from . import artifact_flags, code_changes, lineage_walk, ownership, paging, playbooks, resolve, runs
 from .person_view import load_people
 
 MAX_DEPTH = lineage_walk.MAX_DEPTH   # the pages' depth field is bounded by it
@@ -86,6 +86,9 @@ def incident(store: GraphStore, uid: str, *, version: str | None = None, depth: 
                    flags=ownership.flags(owned[uid], changes.get(uid), at, own_recent is not None))
     if uid in failed:
         failing["flags"].append(runs.RUN_FAILED)
+    reviewed = artifact_flags.review_flags(store, uids, at)
+    for item in [failing, *upstream]:
+        item["flags"].extend(reviewed.get(item["uid"], []))
     for item in [failing, *upstream]:
         if item.get("team"):
             item["team"]["members"] = [people[pid] for pid in members.get(item["team"]["id"], [])

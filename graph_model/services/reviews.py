@@ -12,10 +12,10 @@ from __future__ import annotations
 from ..errors import NotFound, PermissionDenied
 from ..schema import from_epoch_ms
 from ..store.base import GraphStore, Reader, Statement, batched
-from . import access, write_path
+from . import access, risk, write_path
 from .audit import Change
 
-REVIEW_DAYS = 180
+REVIEW_DAYS = risk.REVIEW_DAYS      # the vocabulary holds the threshold (docs/flags.md)
 PERIOD_MS = REVIEW_DAYS * 86_400_000
 
 
@@ -42,7 +42,7 @@ def overdue_uids(reader: Reader, uids, at: int) -> set[str]:
     out: set[str] = set()
     for chunk in batched(sorted(set(uids))):
         out |= {r["uid"] for r in reader("ownership_reviews", uids=chunk)
-                if (due := review_by(r["since"], r["confirmed_at"])) is not None and due < at}
+                if risk.review_overdue(r["since"], r["confirmed_at"], at)}
     return out
 
 

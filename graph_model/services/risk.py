@@ -33,12 +33,15 @@ LOAD_POINTS_EACH, LOAD_POINTS_MAX = 0.1, 1.0
 INCIDENT_DAYS = 90       # incident records opened this many days before T count in hotspots
 INCIDENT_POINTS_EACH, INCIDENT_POINTS_MAX = 0.5, 2.0
 
+REVIEW_DAYS = 180        # a primary ownership is reviewed this many days after it began or was confirmed
+
 STALE_MS = STALE_DAYS * DAY_MS
 RECENT_MS = RECENT_DAYS * DAY_MS
 INCIDENT_MS = INCIDENT_DAYS * DAY_MS
 
 #: which answers carry flags (the names used in ``Flag.answers``)
 INCIDENT, HOTSPOTS, PEOPLE = "incident", "hotspots", "person and team pages"
+ARTIFACT = "artifact"    # the artifact card (``GET /api/v1/artifact``, ``ownergraph show``)
 
 
 @dataclass(frozen=True)
@@ -60,12 +63,12 @@ class Flag:
 
 FLAGS: dict[str, Flag] = {f.name: f for f in (
     Flag("no_primary_owner", "no current primary owner",
-         (INCIDENT, HOTSPOTS, PEOPLE), 2.0, "high"),
+         (ARTIFACT, INCIDENT, HOTSPOTS, PEOPLE), 2.0, "high"),
     Flag("owner_inactive", "there is a current primary owner, but they have left (`active: false`)",
-         (INCIDENT, HOTSPOTS, PEOPLE), 1.5, "high"),
+         (ARTIFACT, INCIDENT, HOTSPOTS, PEOPLE), 1.5, "high"),
     Flag("no_steward", "no active steward (deputy): none is named, or every one named has left; "
                        "an inactive steward cannot be paged",
-         (INCIDENT, HOTSPOTS, PEOPLE), 0.5, "medium"),
+         (ARTIFACT, INCIDENT, HOTSPOTS, PEOPLE), 0.5, "medium"),
     Flag("single_owner", "exactly one active person owns it (primary or steward): if they left, "
                          "nobody would",
          (PEOPLE,), None, "medium"),
@@ -80,7 +83,7 @@ FLAGS: dict[str, Flag] = {f.name: f for f in (
     Flag("stale", f"it has versions, but none was created and no run of one started or ended in the "
                   f"{STALE_DAYS} days before T (the incident time; for hotspots, when the ranking "
                   f"was computed)",
-         (INCIDENT, HOTSPOTS), 0.5),
+         (ARTIFACT, INCIDENT, HOTSPOTS), 0.5),
     Flag("recent_change", f"a version of it on this lineage path, or that version's commit, is from the "
                           f"{RECENT_DAYS} days before T (a newer version that is not on the path does "
                           f"not count: what runs is what matters)",
@@ -99,7 +102,18 @@ FLAGS: dict[str, Flag] = {f.name: f for f in (
          (HOTSPOTS,), None, "none"),
     Flag("run_failed", "the latest run of it (a pipeline's run, or the run that produced its newest "
                        "version) failed; on incident answers its owners page with recent changes",
-         (INCIDENT, HOTSPOTS), 1.0, "medium"),
+         (ARTIFACT, INCIDENT, HOTSPOTS), 1.0, "medium"),
+    Flag("review_overdue", f"its primary ownership is past its review-by date (the last confirmation, "
+                           f"else the start of the ownership, plus {REVIEW_DAYS} days) at T: nobody has "
+                           f"said lately that the owner still holds it",
+         (ARTIFACT, INCIDENT, HOTSPOTS), 0.25),
+    Flag("recorded_review_overdue", "a review the policy's cadences require of it (for example drift every "
+                                    "30 days on tier-1 models; `ownergraph check`, docs in the README's "
+                                    "Governance section) has none recorded within its cadence before T",
+         (ARTIFACT, INCIDENT, HOTSPOTS), 0.25),
+    Flag("recorded_review_failed", "the newest recorded review of a kind the policy's cadences require of it "
+                                   "failed",
+         (ARTIFACT, INCIDENT, HOTSPOTS), 1.0),
 )}
 
 #: kinds that are expected to have a runbook link
@@ -138,6 +152,13 @@ def is_stale(last_activity: int | None, at: int) -> bool:
 def is_recent(t: int | None, at: int) -> bool:
     """``t`` lies within the ``RECENT_DAYS`` before ``at`` (inclusive both ends)."""
     return t is not None and at - RECENT_MS <= t <= at
+
+
+def review_overdue(since: int | None, confirmed_at: int | None, at: int) -> bool:
+    """A primary ownership that began at ``since`` and was last confirmed at
+    ``confirmed_at`` (epoch ms, None: never) is past its review-by date at ``at``."""
+    start = confirmed_at if confirmed_at is not None else since
+    return start is not None and start + REVIEW_DAYS * DAY_MS < at
 
 
 def load_points(widely_used_alone: int) -> float | None:
@@ -184,7 +205,8 @@ def markdown() -> str:
     ``python -m graph_model.services.risk``; a unit test keeps the file equal to it)."""
     lines = [f"Thresholds: `stale` after {STALE_DAYS} days without activity, `recent_change` within "
              f"{RECENT_DAYS} days, an artifact is widely used from {WIDELY_USED} dependents, and "
-             f"`sole_owner_load` starts at {LOAD_MIN} widely used artifacts.", "",
+             f"`sole_owner_load` starts at {LOAD_MIN} widely used artifacts; an ownership review is due "
+             f"{REVIEW_DAYS} days after the ownership began or was last confirmed.", "",
              "| flag | meaning | in | hotspot points |", "|---|---|---|---|"]
     for f in FLAGS.values():
         lines.append(f"| `{f.name}` | {f.meaning} | {', '.join(f.answers)} | {_points_text(f)} |")

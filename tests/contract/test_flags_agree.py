@@ -22,7 +22,7 @@ import pytest
 
 from graph_model.ingest import manifest, parse
 from graph_model.schema import to_epoch_ms
-from graph_model.services import hotspots, incident, people, risk
+from graph_model.services import artifact_flags, artifacts, hotspots, incident, people, risk
 
 from ..analysis_manifests import NOW
 
@@ -65,10 +65,14 @@ def _by_answer(store) -> dict[str, dict[str, set[str]]]:
     """answer name -> artifact uid -> the flags that answer gives it."""
     inc = incident.incident(store, "deploy/d", as_of=NOW_MS)
     hot = hotspots.hotspots(store, limit=500, now_ms=NOW_MS)
-    got: dict[str, dict[str, set[str]]] = {risk.INCIDENT: {}, risk.HOTSPOTS: {}, "person": {}, "team": {}}
+    got: dict[str, dict[str, set[str]]] = {risk.INCIDENT: {}, risk.HOTSPOTS: {}, "person": {}, "team": {},
+                                           risk.ARTIFACT: {}}
     for item in [inc["artifact"], *inc["upstream"]]:
         got[risk.INCIDENT][item["uid"]] = set(item["flags"])
     uids = set(got[risk.INCIDENT])
+    for uid in uids:                 # the card is as of now; the same rule at T
+        got[risk.ARTIFACT][uid] = set(artifact_flags.card_flags(store, uid, NOW_MS))
+        assert set(artifacts.show(store, uid)["flags"]) <= set(risk.FLAGS)
     for uid in uids:                 # absent from the ranking = no risk at all
         got[risk.HOTSPOTS][uid] = set()
     for row in hot["artifacts"]:
@@ -90,7 +94,7 @@ def flags(store):
 
 
 def _carriers(name: str) -> set[str]:
-    carriers = set(risk.FLAGS[name].answers)
+    carriers = set(risk.FLAGS[name].answers) - ({risk.ARTIFACT} if name == "recent_change" else set())
     if risk.PEOPLE in carriers:
         carriers = (carriers - {risk.PEOPLE}) | {"person", "team"}
     return carriers
@@ -107,13 +111,13 @@ def test_every_answer_agrees_on_every_flag_they_share(flags):
 
 
 def test_the_cases_that_used_to_disagree(flags):
-    for answer in (risk.INCIDENT, risk.HOTSPOTS, "person", "team"):
+    for answer in (risk.ARTIFACT, risk.INCIDENT, risk.HOTSPOTS, "person", "team"):
         assert "no_steward" in flags[answer]["data/deputy-left"], answer
         assert "no_steward" in flags[answer]["data/nobody"], answer
         assert "owner_inactive" in flags[answer]["models/m"], answer
         assert "no_steward" not in flags[answer]["models/m"], answer
         assert not {"no_steward", "no_primary_owner", "owner_inactive"} & flags[answer]["deploy/d"], answer
-    for answer in (risk.INCIDENT, risk.HOTSPOTS):
+    for answer in (risk.ARTIFACT, risk.INCIDENT, risk.HOTSPOTS):
         assert "stale" not in flags[answer]["data/long-run"], answer
         assert "stale" in flags[answer]["data/quiet"], answer
         assert "stale" not in flags[answer]["data/deputy-left"], answer
