@@ -150,7 +150,8 @@ class Layers:
         when a model was last trained a while ago), and the oldest version of every
         other input, so that the latest version links to all of them."""
         first = src[0]
-        age = first.ages[-1] if fresh >= 1.0 or self.rng.random() < fresh else self.rng.choice(first.ages)
+        age = first.ages[-1] if fresh >= 1.0 or self.rng.random() < fresh \
+            else self.rng.choice(first.ages[first.regular:])   # never the backfill
         for other in src[1:]:
             age = min(age, other.ages[0])
         return age
@@ -165,8 +166,8 @@ class Layers:
         rng = self.rng
         uid = self.name(d, "raw", noun)
         # landed 8-14h ago, leaving the day's processing downstream room before now
-        names, ages = dated(self.clock, rng.randint(8 * HOUR, 14 * HOUR), n, 1)
-        d.raw.append(Ref(uid, names, ages, noun))
+        names, ages = dated(self.clock, rng.randint(8 * HOUR, 14 * HOUR), n, 1, [])
+        d.raw.append(Ref(uid, names, ages, noun, 1))
         tags = ["raw", d.topic.slug if d.topic else "shared"] + (["pii"] if rng.random() < 0.3 else [])
         text = f"Daily landing of {noun.replace('-', ' ')} from production systems."
         return self.emit(d, "dataset", uid, own, names, ages, [], None, text, tags)
@@ -175,8 +176,8 @@ class Layers:
         """A curated table rebuilt every ``cadence`` days from its inputs, dated versions."""
         rng = self.rng
         uid = self.name(d, "warehouse", noun)
-        names, ages = dated(self.clock, after(rng, self.anchor(src, 1.0), 30, 4 * HOUR), n, cadence)
-        d.wh.append(Ref(uid, names, ages, noun))
+        names, ages = dated(self.clock, after(rng, self.anchor(src, 1.0), 30, 4 * HOUR), n, cadence, src)
+        d.wh.append(Ref(uid, names, ages, noun, 1))
         rows = rng.randint(10_000, 50_000_000)
 
         def payload(v: dict, name: str, age: int, last: bool) -> None:
@@ -199,7 +200,9 @@ class Layers:
         step = cadence * DAY
         names, ages = spaced(rng, after(rng, self.anchor(src, 0.8), HOUR, 6 * HOUR), n,
                              step - 4 * HOUR, step + 4 * HOUR)
-        d.feat.append(Ref(uid, names, ages, noun))
+        ages.insert(0, V.backfill(src, ages[0]))   # history from before the recent weeks
+        names = [f"v{k + 1}" for k in range(len(ages))]
+        d.feat.append(Ref(uid, names, ages, noun, 1))
         code = rng.random() < 0.7
 
         def payload(v: dict, name: str, age: int, last: bool) -> None:
