@@ -10,12 +10,16 @@ upstream size. This runs on a store that already holds an organisation
 
     .venv/bin/python -m bench.incident_changes --home DIR --size N [--items 60] [--runs 3]
     .venv/bin/python -m bench.incident_changes --store neo4j --size N
+    .venv/bin/python -m bench.incident_changes --home DIR --size N --wide 400 --naive
 
 It times ``incident.incident`` on the failing deployment and the first ``--items`` of
 the bench's fixed sample (``bench.sample``), each ``--runs`` times (the median per item
 is kept), and counts the store reads per answer. ``--naive`` adds, per item, the time of
 calling ``compare.compare`` once per artifact with a recent change or refresh (what the
-lines would cost without the bulk read). Percentiles are nearest-rank (``bench.stats``).
+lines would cost without the bulk read). ``--wide N`` also loads, on a graph of its own
+in the same embedded store, one deployment reading N models directly (half changed,
+half refreshed) and times that answer (median of at least 5). Percentiles are
+nearest-rank (``bench.stats``).
 """
 
 from __future__ import annotations
@@ -87,6 +91,45 @@ def measure(store, uids: list[str], runs: int, naive: bool) -> dict:
     return out
 
 
+def wide_manifest(n: int, now_ms: int) -> dict:
+    """A deployment reading ``n`` models directly: the upstream set large enough that one
+    compare per artifact would show. Half the models changed a parameter and their code
+    hours ago; the other half were only retrained on a new snapshot of the shared feed."""
+    def iso(hours_ago: float) -> str:
+        return datetime.fromtimestamp(now_ms / 1000 - hours_ago * 3600, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    arts = [{"uid": "raw/wide-feed", "kind": "dataset",
+             "versions": [{"version": "old", "created_at": iso(40 * 24)}, {"version": "new", "created_at": iso(30)}]}]
+    for k in range(n):
+        changed = k % 2 == 0
+        v2 = {"version": "2", "created_at": iso(2 + k % 20), "hyperparameters": {"depth": 8 if changed else 6},
+              "derived_from": [{"uid": "raw/wide-feed@new", "relation": "trained_on"}]}
+        if changed:
+            v2["commit"] = {"sha": f"{k:08x}" * 5, "message": f"tune {k}", "time": iso(3 + k % 20)}
+        arts.append({"uid": f"models/wide-{k:04d}", "kind": "model", "versions": [
+            {"version": "1", "created_at": iso(20 * 24), "hyperparameters": {"depth": 6},
+             "derived_from": [{"uid": "raw/wide-feed@old", "relation": "trained_on"}]}, v2]})
+    arts.append({"uid": "deploy/wide", "kind": "deployment", "versions": [
+        {"version": "1", "created_at": iso(1),
+         "derived_from": [{"uid": f"models/wide-{k:04d}@2", "relation": "deployed_from"} for k in range(n)]}]})
+    return {"reason": "bench: wide upstream", "artifacts": arts}
+
+
+def wide(args) -> dict:
+    """The wide scenario on its own graph of the embedded store (it never touches the demo)."""
+    from graph_model.clock import now_ms
+    from graph_model.ingest import manifest, parse
+    store = open_store(StoreConfig.from_env(backend="falkordb", home=args.home, graph="bench_wide"))
+    try:
+        store.clear()
+        store.ensure_schema()
+        manifest.ingest(store, parse.validate(wide_manifest(args.wide, now_ms())), actor="bench")
+        return measure(store, ["deploy/wide"], max(args.runs, 5), args.naive)
+    finally:
+        store.clear()
+        store.close()
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--store", choices=["falkordb", "neo4j"], default="falkordb")
@@ -96,14 +139,19 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--items", type=int, default=60)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--naive", action="store_true")
+    ap.add_argument("--wide", type=int, default=0,
+                    help="also time one deployment with this many upstream models (embedded store only)")
     args = ap.parse_args(argv)
     now = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
     uids = sample.choose(args.size, args.seed, now, n=args.items).uids
     store = open_store(StoreConfig.from_env(backend=args.store, home=args.home))
     try:
-        print(json.dumps(measure(store, uids, args.runs, args.naive), indent=2))
+        out = {"sample": measure(store, uids, args.runs, args.naive)}
     finally:
         store.close()
+    if args.wide:
+        out[f"wide_{args.wide}"] = wide(args)
+    print(json.dumps(out, indent=2))
 
 
 if __name__ == "__main__":

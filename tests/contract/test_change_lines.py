@@ -208,3 +208,15 @@ def test_the_api_answer_carries_the_lines(client, store):
         ("models/zeta", "recent_change"), ("models/alpha", "recent_change"), ("warehouse/t", "data_refresh")]
     assert body["upstream"][1]["recent_change"]["what"] == "max_depth 6 -> 8; new upstream version features/f@2"
     assert body["counts"]["data_refreshes"] == 2
+
+
+def test_the_terminal_text_shows_the_lines(store):
+    from app.cli import render_incident
+    load(store, organisation())
+    text = render_incident.incident(incident(store, "deploy/api", as_of=T_NOW))
+    lines = text[text.index("UPSTREAM ("):].splitlines()
+    zeta = next(i for i, line in enumerate(lines) if " models/zeta " in line)
+    assert lines[zeta + 1].strip() == "changed 5 hours before: C 1.0 -> 0.5, penalty added (l1); " \
+                                      "new input data/events@2026-11-19"
+    t = next(i for i, line in enumerate(lines) if " warehouse/t " in line)
+    assert lines[t + 1].strip() == "data refreshed 20 hours before: new upstream version data/events@2026-11-19"
