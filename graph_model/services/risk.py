@@ -19,8 +19,9 @@ Decisions:
   (the page order, the "changed recently" count, the graph's highlight, API clients)
   keeps meaning "something in how it is made changed" without learning a qualifier,
   while a refresh stays visible (new data can be the cause) and ranks after changes.
-  On the demo's failing deployment 4 of 4 recent upstream artifacts used to be
-  ``recent_change``; 2 are refreshes of daily data.
+  On the 10k demo's failing deployment every recent upstream artifact was
+  ``recent_change`` (the daily feed and labels table among them); by this rule 2 are
+  changes and 2 are refreshes of daily data.
 - Exactly one current primary owner is the goal and the write path keeps it so; if data
   ever held two, the artifact has an active primary owner when any of them is active.
 """
