@@ -147,13 +147,13 @@ class Layers:
     def anchor(self, src: list[Ref], fresh: float) -> int:
         """The age a derived artifact's latest version must be newer than: a version of
         its main input (the newest with probability ``fresh``, else an older one, as
-        when a model was last trained a while ago), and the oldest version of every
-        other input, so that the latest version links to all of them."""
+        when a model was last trained a while ago), and the oldest regular version (not
+        the backfill) of every other input, so that the latest version links to all of them."""
         first = src[0]
         age = first.ages[-1] if fresh >= 1.0 or self.rng.random() < fresh \
             else self.rng.choice(first.ages[first.regular:])   # never the backfill
         for other in src[1:]:
-            age = min(age, other.ages[0])
+            age = min(age, other.ages[other.regular])
         return age
 
     def commit(self, d: Domain, uid: str, name: str, author: str, message: str, age: int) -> dict:
@@ -181,7 +181,8 @@ class Layers:
         rows = rng.randint(10_000, 50_000_000)
 
         def payload(v: dict, name: str, age: int, last: bool) -> None:
-            v["metrics"] = {"row_count": int(rows * rng.uniform(0.9, 1.1))}
+            if name != names[0]:   # the backfill draws nothing: the rest of the demo stays as it was
+                v["metrics"] = {"row_count": int(rows * rng.uniform(0.9, 1.1))}
 
         every = "daily" if cadence == 1 else "weekly"
         text = f"Cleaned {noun.replace('-', ' ')} table, rebuilt {every} and partitioned by day."
@@ -206,7 +207,7 @@ class Layers:
         code = rng.random() < 0.7
 
         def payload(v: dict, name: str, age: int, last: bool) -> None:
-            if code and age > quiet:
+            if code and age > quiet and name != names[0]:   # the backfill draws nothing
                 msg = rng.choice(N.COMMIT_MESSAGES["feature_set"]).format(name=noun)
                 v["commit"] = self.commit(d, uid, name, self.author(d, age), msg, age + rng.randint(HOUR, 2 * DAY))
 
