@@ -148,7 +148,7 @@ def diffs_with_previous(store: GraphStore, vuids: list[str]) -> dict[str, dict |
 
     Why in bulk: the incident answer summarises every recent upstream change; one
     ``compare`` per version is three round trips each, and an upstream of a few hundred
-    changed artifacts would pay that a few hundred times. Here it is four reads (two
+    changed artifacts would pay that a few hundred times. Here it is three reads (two
     version loads, one parents read, batched) whatever the number of versions.
 
     Returns:
