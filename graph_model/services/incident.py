@@ -11,7 +11,8 @@ from __future__ import annotations
 from ..clock import now_ms
 from ..schema import from_epoch_ms
 from ..store.base import GraphStore
-from . import code_changes, lineage_walk, ownership, paging, recent_changes, resolve, runs
+from . import code_changes, lineage_walk, ownership, paging, resolve, runs
+from . import recent_changes
 from .person_view import load_people
 
 MAX_DEPTH = lineage_walk.MAX_DEPTH   # the pages' depth field is bounded by it
