@@ -12,8 +12,8 @@ from ..clock import now_ms
 from ..schema import from_epoch_ms
 from ..store.base import GraphStore
 from . import code_changes, lineage_walk, ownership, paging, resolve, runs
-from . import recent_changes
 from .person_view import load_people
+from .recent_changes import CHANGE, classify as classify_recent
 
 MAX_DEPTH = lineage_walk.MAX_DEPTH   # the pages' depth field is bounded by it
 DEFAULT_DEPTH = lineage_walk.DEFAULT_DEPTH
@@ -30,7 +30,7 @@ def incident(store: GraphStore, uid: str, *, version: str | None = None, depth: 
         version and ``recent_change`` = the newest version *on the path* made or committed
         in the 7 days before the incident, else null, with ``kind`` (``recent_change`` or
         ``data_refresh``, also its flag), ``what`` changed in one line and the two versions
-        to ``compare``; see ``recent_changes``), ``edges``, ``code_changes``
+        to ``compare``; see ``services.recent_changes``), ``edges``, ``code_changes``
         (recent commits to the code of the failing artifact and its upstream, nearest
         first, from the git import), ``page`` (ordered
         people with reasons), ``notes``, ``truncated`` and ``truncated_reason``.
@@ -72,7 +72,7 @@ def incident(store: GraphStore, uid: str, *, version: str | None = None, depth: 
                for auid, info in reached.items()}
     if start["uid"] in path_changes:
         on_path[uid] = ownership.newest_recent_row([path_changes[start["uid"]]], at)
-    recents = recent_changes.classify(store, {a: r for a, r in on_path.items() if r}, at)
+    recents = classify_recent(store, {a: r for a, r in on_path.items() if r}, at)
     upstream = []
     for auid, info in sorted(reached.items(), key=lambda kv: _order(kv[0], kv[1]["distance"], recents)):
         o = owned.get(auid)
@@ -127,7 +127,7 @@ def _order(auid: str, distance: int, recents: dict) -> tuple:
     """Nearest first; within a distance, real changes newest first, then data refreshes
     newest first, then the rest by uid (the page list follows this order)."""
     r = recents.get(auid)
-    rank = 2 if r is None else 0 if r.flag == recent_changes.CHANGE else 1
+    rank = 2 if r is None else 0 if r.flag == CHANGE else 1
     return distance, rank, -(r.at_ms if r else 0), auid
 
 
