@@ -244,8 +244,18 @@ class LastChange(Answer):
     commit_time: Optional[str]
 
 
+class ChangeCompare(Answer):
+    """The two versions a change line compares (``b`` None for a first version)."""
+
+    a: str
+    b: Optional[str]
+
+
 class RecentChange(LastChange):
     ago: str
+    kind: Literal["recent_change", "data_refresh"]
+    what: str
+    compare: ChangeCompare
 
 
 class IncidentArtifact(Answer):
@@ -281,6 +291,7 @@ class IncidentCounts(Answer):
     upstream_artifacts: int
     upstream_versions: int
     recent_changes: int
+    data_refreshes: int
     runs_failed: int
 
 

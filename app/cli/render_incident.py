@@ -33,6 +33,10 @@ def incident(a: dict) -> str:
     for u in a["upstream"]:
         owner = u["owner"]["id"] if u["owner"] else "-"
         lines.append(f"  {u['distance']:>4}  {u['uid']:<40} {owner:<24} {', '.join(u['flags'])}")
+        rc = u.get("recent_change")
+        if rc:
+            done = "data refreshed" if rc["kind"] == "data_refresh" else "changed"
+            lines.append(f"        {done} {rc['ago']}: {rc['what']}")
     return "\n".join(lines)
 
 

@@ -51,12 +51,15 @@ def incident_markdown(a: dict, page_url: str | None = None) -> str:
     recent = [u for u in a["upstream"] if "recent_change" in u["flags"]]
     lines += ["", "**Recent upstream changes**"]
     for u in recent:
-        lc = u.get("last_change") or {}
-        commit = f", commit {md(str(lc['commit'])[:10])} by {md(lc.get('author') or '?')}" if lc.get("commit") else ""
-        lines.append(f"- {md(u['uid'])} (distance {u['distance']}): {md(lc.get('version') or '?')}, "
-                     f"{md(lc.get('ago') or lc.get('created_at') or '')}{commit}")
+        rc = u["recent_change"]
+        lines.append(f"- {md(u['uid'])} (distance {u['distance']}), changed {md(rc['ago'])}: {md(rc['what'])}")
     if not recent:
         lines.append("- none within 7 days before the incident")
+    refreshed = [u for u in a["upstream"] if "data_refresh" in u["flags"]]
+    if refreshed:
+        lines += ["", "**Data refreshes** (new data only)"]
+        lines += [f"- {md(u['uid'])} (distance {u['distance']}), data refreshed "
+                  f"{md(u['recent_change']['ago'])}: {md(u['recent_change']['what'])}" for u in refreshed]
     if a.get("notes"):
         lines += ["", "**Notes**"] + [f"- {md(n)}" for n in a["notes"]]
     return "\n".join(lines)

@@ -76,6 +76,13 @@ def impact_url(uid: str, **args) -> str:
     return _uid_url("impact", uid, **args)
 
 
+@bp.app_template_global()
+def compare_url(version_uid: str) -> str:
+    """The artifact page on ``version_uid``, at its diff with the previous version."""
+    uid, version = split_version_uid(version_uid)
+    return _uid_url("artifact", uid, version=version) + "#compare"
+
+
 def _query_uid(uid: str | None) -> str:
     """The uid from the path, else from ``?uid=`` (the form used for awkward uids)."""
     return uid if uid is not None else required_arg("uid")

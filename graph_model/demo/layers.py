@@ -147,12 +147,13 @@ class Layers:
     def anchor(self, src: list[Ref], fresh: float) -> int:
         """The age a derived artifact's latest version must be newer than: a version of
         its main input (the newest with probability ``fresh``, else an older one, as
-        when a model was last trained a while ago), and the oldest version of every
-        other input, so that the latest version links to all of them."""
+        when a model was last trained a while ago), and the oldest regular version (not
+        the backfill) of every other input, so that the latest version links to all of them."""
         first = src[0]
-        age = first.ages[-1] if fresh >= 1.0 or self.rng.random() < fresh else self.rng.choice(first.ages)
+        age = first.ages[-1] if fresh >= 1.0 or self.rng.random() < fresh \
+            else self.rng.choice(first.ages[first.regular:])   # never the backfill
         for other in src[1:]:
-            age = min(age, other.ages[0])
+            age = min(age, other.ages[other.regular])
         return age
 
     def commit(self, d: Domain, uid: str, name: str, author: str, message: str, age: int) -> dict:
@@ -165,8 +166,8 @@ class Layers:
         rng = self.rng
         uid = self.name(d, "raw", noun)
         # landed 8-14h ago, leaving the day's processing downstream room before now
-        names, ages = dated(self.clock, rng.randint(8 * HOUR, 14 * HOUR), n, 1)
-        d.raw.append(Ref(uid, names, ages, noun))
+        names, ages = dated(self.clock, rng.randint(8 * HOUR, 14 * HOUR), n, 1, [])
+        d.raw.append(Ref(uid, names, ages, noun, 1))
         tags = ["raw", d.topic.slug if d.topic else "shared"] + (["pii"] if rng.random() < 0.3 else [])
         text = f"Daily landing of {noun.replace('-', ' ')} from production systems."
         return self.emit(d, "dataset", uid, own, names, ages, [], None, text, tags)
@@ -175,12 +176,13 @@ class Layers:
         """A curated table rebuilt every ``cadence`` days from its inputs, dated versions."""
         rng = self.rng
         uid = self.name(d, "warehouse", noun)
-        names, ages = dated(self.clock, after(rng, self.anchor(src, 1.0), 30, 4 * HOUR), n, cadence)
-        d.wh.append(Ref(uid, names, ages, noun))
+        names, ages = dated(self.clock, after(rng, self.anchor(src, 1.0), 30, 4 * HOUR), n, cadence, src)
+        d.wh.append(Ref(uid, names, ages, noun, 1))
         rows = rng.randint(10_000, 50_000_000)
 
         def payload(v: dict, name: str, age: int, last: bool) -> None:
-            v["metrics"] = {"row_count": int(rows * rng.uniform(0.9, 1.1))}
+            if name != names[0]:   # the backfill draws nothing: the rest of the demo stays as it was
+                v["metrics"] = {"row_count": int(rows * rng.uniform(0.9, 1.1))}
 
         every = "daily" if cadence == 1 else "weekly"
         text = f"Cleaned {noun.replace('-', ' ')} table, rebuilt {every} and partitioned by day."
@@ -199,11 +201,13 @@ class Layers:
         step = cadence * DAY
         names, ages = spaced(rng, after(rng, self.anchor(src, 0.8), HOUR, 6 * HOUR), n,
                              step - 4 * HOUR, step + 4 * HOUR)
-        d.feat.append(Ref(uid, names, ages, noun))
+        ages.insert(0, V.backfill(src, ages[0]))   # history from before the recent weeks
+        names = [f"v{k + 1}" for k in range(len(ages))]
+        d.feat.append(Ref(uid, names, ages, noun, 1))
         code = rng.random() < 0.7
 
         def payload(v: dict, name: str, age: int, last: bool) -> None:
-            if code and age > quiet:
+            if code and age > quiet and name != names[0]:   # the backfill draws nothing
                 msg = rng.choice(N.COMMIT_MESSAGES["feature_set"]).format(name=noun)
                 v["commit"] = self.commit(d, uid, name, self.author(d, age), msg, age + rng.randint(HOUR, 2 * DAY))
 

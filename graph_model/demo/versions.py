@@ -69,13 +69,14 @@ class Ref:
     streaming a million artifacts holds one domain at a time.
     """
 
-    __slots__ = ("uid", "names", "ages", "noun")
+    __slots__ = ("uid", "names", "ages", "noun", "regular")
 
-    def __init__(self, uid: str, names: list[str], ages: list[int], noun: str = "") -> None:
+    def __init__(self, uid: str, names: list[str], ages: list[int], noun: str = "", regular: int = 0) -> None:
         self.uid = uid
         self.names = names   # oldest first
         self.ages = ages     # strictly decreasing: oldest (largest age) first
         self.noun = noun
+        self.regular = regular   # index of the first regular version (1 after a backfill)
 
 
 def after(rng: random.Random, age: int, lo: int, hi: int) -> int:
@@ -88,12 +89,32 @@ def after(rng: random.Random, age: int, lo: int, hi: int) -> int:
     return age - max(1, min(rng.randint(lo, hi), age // 2))
 
 
-def dated(clock: Clock, latest: int, n: int, cadence_days: int) -> tuple[list[str], list[int]]:
-    """n snapshots, one every ``cadence_days``, named by their UTC date (oldest first).
+BACKFILL_AGE = 60 * DAY   # a source feed's first snapshot: history from before the recent weeks
+
+
+def backfill(src: list[Ref], first: int) -> int:
+    """The age of a data artifact's first snapshot, the backfill: older than its regular
+    versions (``first`` is the oldest of those), and 30 minutes younger than the youngest
+    backfill of its inputs (``BACKFILL_AGE`` for a feed), so that it derives from them.
+
+    Why: without it a daily dataset's history began inside the week an incident looks
+    back on, so every dataset upstream of the failing deployment looked new (a "first
+    version", a change) where a catalogue in use for months shows a data refresh.
+    """
+    age = min(r.ages[0] for r in src) - 30 if src else BACKFILL_AGE
+    return max(age, first + DAY)
+
+
+def dated(clock: Clock, latest: int, n: int, cadence_days: int,
+          src: list[Ref] | None = None) -> tuple[list[str], list[int]]:
+    """n snapshots, one every ``cadence_days``, named by their UTC date (oldest first);
+    with ``src`` (the inputs, [] for a feed) the backfill snapshot comes first.
 
     Exact whole-day spacing keeps the date names unique.
     """
     ages = [latest + k * cadence_days * DAY for k in range(n - 1, -1, -1)]
+    if src is not None:
+        ages.insert(0, backfill(src, ages[0]))
     return [clock.date(a) for a in ages], ages
 
 

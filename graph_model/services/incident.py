@@ -13,6 +13,7 @@ from ..schema import from_epoch_ms
 from ..store.base import GraphStore
 from . import artifact_flags, code_changes, lineage_walk, ownership, paging, playbooks, resolve, runs
 from .person_view import load_people
+from .recent_changes import CHANGE, classify as classify_recent
 
 MAX_DEPTH = lineage_walk.MAX_DEPTH   # the pages' depth field is bounded by it
 DEFAULT_DEPTH = lineage_walk.DEFAULT_DEPTH
@@ -24,9 +25,12 @@ def incident(store: GraphStore, uid: str, *, version: str | None = None, depth: 
 
     Returns:
         dict with ``artifact`` (owners, team with escalation, links, version, flags),
-        ``upstream`` (each artifact once, nearest first, with ``last_change`` = its newest
+        ``upstream`` (each artifact once, nearest first; within a distance real changes
+        newest first, then data refreshes, then the rest; with ``last_change`` = its newest
         version and ``recent_change`` = the newest version *on the path* made or committed
-        in the 7 days before the incident, else null), ``edges``, ``code_changes``
+        in the 7 days before the incident, else null, with ``kind`` (``recent_change`` or
+        ``data_refresh``, also its flag), ``what`` changed in one line and the two versions
+        to ``compare``; see ``services.recent_changes``), ``edges``, ``code_changes``
         (recent commits to the code of the failing artifact and its upstream, nearest
         first, from the git import), ``page`` (ordered
         people with reasons), ``notes``, ``truncated`` and ``truncated_reason``.
@@ -63,16 +67,23 @@ def incident(store: GraphStore, uid: str, *, version: str | None = None, depth: 
             relations.setdefault(target_art, []).append(e)
 
     path_changes = ownership.load_version_changes(store, list(walk.distance))
+    on_path = {auid: ownership.newest_recent_row([path_changes[v] for v in info["versions"]
+                                                  if v in path_changes], at)
+               for auid, info in reached.items()}
+    if start["uid"] in path_changes:
+        on_path[uid] = ownership.newest_recent_row([path_changes[start["uid"]]], at)
+    recents = classify_recent(store, {a: r for a, r in on_path.items() if r}, at)
     upstream = []
-    for auid, info in sorted(reached.items(), key=lambda kv: (kv[1]["distance"], kv[0])):
+    for auid, info in sorted(reached.items(), key=lambda kv: _order(kv[0], kv[1]["distance"], recents)):
         o = owned.get(auid)
         change = changes.get(auid)
-        recent = ownership.newest_recent([path_changes[v] for v in info["versions"] if v in path_changes], at)
+        recent = recents.get(auid)
         item = (o.as_dict(people) if o else {"uid": auid, "kind": None, "owner": None, "stewards": [],
                                               "team": None, "links": {}, "description": None})
         item.update(distance=info["distance"], versions=info["versions"],
                     relations=relations.get(auid, []), last_change=ownership.last_change_view(change),
-                    recent_change=recent, flags=ownership.flags(o, change, at, recent is not None))
+                    recent_change=recent.view if recent else None,
+                    flags=ownership.flags(o, change, at, recent.flag if recent else False))
         upstream.append(item)
 
     failed = runs.failed(store, uids, at)
@@ -80,10 +91,10 @@ def incident(store: GraphStore, uid: str, *, version: str | None = None, depth: 
         if item["uid"] in failed:
             item["flags"].append(runs.RUN_FAILED)
     failing = owned[uid].as_dict(people)
-    own_recent = ownership.newest_recent([path_changes[start["uid"]]], at) if start["uid"] in path_changes else None
+    own_recent = recents.get(uid)
     failing.update(version=start["uid"], last_change=ownership.last_change_view(changes.get(uid)),
-                   recent_change=own_recent,
-                   flags=ownership.flags(owned[uid], changes.get(uid), at, own_recent is not None))
+                   recent_change=own_recent.view if own_recent else None,
+                   flags=ownership.flags(owned[uid], changes.get(uid), at, own_recent.flag if own_recent else False))
     if uid in failed:
         failing["flags"].append(runs.RUN_FAILED)
     reviewed = artifact_flags.review_flags(store, uids, at)
@@ -108,12 +119,21 @@ def incident(store: GraphStore, uid: str, *, version: str | None = None, depth: 
         "notes": notes,
         "counts": {"upstream_artifacts": len(upstream), "upstream_versions": len(walk.distance) - 1,
                    "recent_changes": sum("recent_change" in u["flags"] for u in upstream),
+                   "data_refreshes": sum("data_refresh" in u["flags"] for u in upstream),
                    "runs_failed": sum(runs.RUN_FAILED in u["flags"] for u in upstream)},
         "truncated": walk.truncated,
         "truncated_reason": walk.truncated_reason,
         # what to do about it: artifact, team or kind playbook, field by field (services.playbooks)
         "playbook": playbooks.resolve(store.read, uid, failing["kind"], (failing.get("team") or {}).get("id")),
     }
+
+
+def _order(auid: str, distance: int, recents: dict) -> tuple:
+    """Nearest first; within a distance, real changes newest first, then data refreshes
+    newest first, then the rest by uid (the page list follows this order)."""
+    r = recents.get(auid)
+    rank = 2 if r is None else 0 if r.flag == CHANGE else 1
+    return distance, rank, -(r.at_ms if r else 0), auid
 
 
 def _for_paging(item: dict) -> dict:

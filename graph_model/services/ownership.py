@@ -95,19 +95,20 @@ def last_activity(change: dict | None) -> int | None:
     return max(times) if times else None
 
 
-def flags(owned: Owned | None, change: dict | None, at: int, recent: bool) -> list[str]:
+def flags(owned: Owned | None, change: dict | None, at: int, recent: bool | str) -> list[str]:
     """Risk flags of one artifact at ``at``, by the rules of ``risk`` (docs/flags.md).
 
     Args:
         recent: whether a version on the lineage path in question (or its commit) is
             within the days before ``at`` that count as recent; the caller knows the path.
+            A flag name (``recent_change`` or ``data_refresh``) says which of the two it is.
     """
     out = risk.ownership_flags([owned.owner["active"]] if owned and owned.owner else [],
                                [s["active"] for s in owned.stewards] if owned else [])
     if risk.is_stale(last_activity(change), at):
         out.append("stale")
     if recent:
-        out.append("recent_change")
+        out.append(recent if isinstance(recent, str) else "recent_change")
     return out
 
 
@@ -120,16 +121,24 @@ def load_version_changes(store: GraphStore, vuids: list[str]) -> dict[str, dict]
     return out
 
 
-def newest_recent(rows: list[dict], at: int) -> dict | None:
+def newest_recent_row(rows: list[dict], at: int) -> dict | None:
     """The most recent of ``rows`` (version changes) inside the recent days before ``at``."""
     inside = [(change_time(r), r) for r in rows]
     inside = [(t, r) for t, r in inside if risk.is_recent(t, at)]
-    if not inside:
-        return None
-    t, r = max(inside, key=lambda tr: tr[0])
-    view = last_change_view(r) or {}
-    view["ago"] = days_before(t, at)
+    return max(inside, key=lambda tr: tr[0])[1] if inside else None
+
+
+def recent_view(row: dict, at: int) -> dict:
+    """``last_change_view`` of a version change row, with ``ago`` ("4 hours before")."""
+    view = last_change_view(row) or {}
+    view["ago"] = days_before(change_time(row), at)
     return view
+
+
+def newest_recent(rows: list[dict], at: int) -> dict | None:
+    """The view of the most recent of ``rows`` inside the recent days before ``at``."""
+    row = newest_recent_row(rows, at)
+    return recent_view(row, at) if row else None
 
 
 def days_before(t: int, at: int) -> str:

@@ -3,8 +3,9 @@
 Order (README, "Whom to page"): the failing artifact's primary owner and stewards;
 then owners and stewards of upstream artifacts with a recent change, nearest first,
 with the authors of those changes; then the authors of recent commits to the code of
-the failing artifact and its upstream (git import), nearest first; then the other
-upstream owners, nearest first;
+the failing artifact and its upstream (git import), nearest first; then owners and
+stewards of upstream artifacts whose recent version was only a data refresh
+(``risk.FLAGS["data_refresh"]``), nearest first; then the other upstream owners, nearest first;
 then the teams' escalation lists (failing artifact's team first). Inactive people are
 never paged: where an owner is inactive (or missing), that artifact's stewards and its
 team's escalation list are pulled forward in its place, and a note says so.
@@ -69,6 +70,17 @@ class Pager:
             self.team(art.get("team"), f"accountable for {art['uid']}, whose owner can't be paged")
 
 
+def _refreshed(u: dict) -> bool:
+    """Its recent version only brought new data (flag ``data_refresh``)."""
+    rc = u.get("recent_change") or {}
+    return "data_refresh" in (u.get("flags") or []) or rc.get("kind") == "data_refresh"
+
+
+def _changed(u: dict) -> bool:
+    """It has a recent change that is not only a data refresh."""
+    return bool(u.get("recent_change")) and not _refreshed(u)
+
+
 def _name(p: dict) -> str:
     return f"{p.get('name') or p['id']} ({p['id']})"
 
@@ -88,10 +100,11 @@ def build_page(failing: dict, upstream: list[dict], people: dict[str, dict],
     """
     p = Pager(people)
     p.owners(failing, failing["uid"])
-    # a pipeline whose latest run failed ranks with the recent changes
-    recent = [u for u in upstream if u.get("recent_change") or "run_failed" in (u.get("flags") or [])]
+    # a pipeline whose latest run failed ranks with the recent changes; data refreshes
+    # (new data, no change in code, parameters, schema or inputs) rank after them
+    recent = [u for u in upstream if _changed(u) or "run_failed" in (u.get("flags") or [])]
     for u in recent:
-        rc = u.get("recent_change") or {}
+        rc = u.get("recent_change") if _changed(u) else {}
         why = [f"changed {rc['ago']}"] if rc else []
         if "run_failed" in (u.get("flags") or []):
             why.append("latest run failed")
@@ -103,6 +116,11 @@ def build_page(failing: dict, upstream: list[dict], people: dict[str, dict],
     for c in code_changes or []:
         p.add(c.get("author"), f"changed the code of {c['uid']} {c['ago']} (commit {c['sha'][:10]})")
     ranked = {u["uid"] for u in recent}
+    for u in upstream:
+        if u["uid"] not in ranked and _refreshed(u):
+            ranked.add(u["uid"])
+            ago = (u.get("recent_change") or {}).get("ago")
+            p.owners(u, f"{u['uid']} (distance {u['distance']}), data refreshed {ago}")
     for u in upstream:
         if u["uid"] not in ranked:
             p.owners(u, f"{u['uid']} (distance {u['distance']})")

@@ -14,6 +14,14 @@ Decisions:
 - ``stale`` is measured from a time T (the incident time, or when the hotspot ranking
   was computed). Activity is a version created, or a run of one of its versions started
   or ended, not after T; no such activity in the ``STALE_DAYS`` before T is stale.
+- ``data_refresh`` is a flag of its own, not a qualifier of ``recent_change``: the two
+  never appear together, so every answer, count and filter that reads ``recent_change``
+  (the page order, the "changed recently" count, the graph's highlight, API clients)
+  keeps meaning "something in how it is made changed" without learning a qualifier,
+  while a refresh stays visible (new data can be the cause) and ranks after changes.
+  On the 10k demo's failing deployment every recent upstream artifact was
+  ``recent_change`` (the daily feed and labels table among them); by this rule 2 are
+  changes and 2 are refreshes of daily data.
 - Exactly one current primary owner is the goal and the write path keeps it so; if data
   ever held two, the artifact has an active primary owner when any of them is active.
 """
@@ -86,7 +94,14 @@ FLAGS: dict[str, Flag] = {f.name: f for f in (
          (ARTIFACT, INCIDENT, HOTSPOTS), 0.5),
     Flag("recent_change", f"a version of it on this lineage path, or that version's commit, is from the "
                           f"{RECENT_DAYS} days before T (a newer version that is not on the path does "
-                          f"not count: what runs is what matters)",
+                          f"not count: what runs is what matters), and it is not only a `data_refresh`",
+         (INCIDENT,)),
+    Flag("data_refresh", f"it would be `recent_change`, but that version and every version of it from the "
+                         f"{RECENT_DAYS} days before T up to it only brought new data: against the version "
+                         f"before it, none records a new commit, changed parameters (hyperparameters, "
+                         f"deployment conditions), schema columns or its set of upstream artifacts (new "
+                         f"versions of the same inputs, metrics and runs may differ); ranks after real "
+                         f"changes on incident answers",
          (INCIDENT,)),
     Flag("no_lineage", "not a dataset, has versions, and no version of it was derived from another "
                        "artifact",

@@ -63,6 +63,7 @@ def test_clicking_a_node_opens_its_artifact(page, loaded):
     _, facts = loaded
     page.goto(f"/incident/{path_of(facts['failing'])}")
     wait_graph(page, "incident-graph")
+    page.locator("#incident-graph").scroll_into_view_if_needed()   # blocks above may push it below the fold
     point = node_point(page, "incident-graph", facts["model"])
     page.mouse.click(point["x"], point["y"])
     page.wait_for_url(re.compile(r".*/artifact/.*"), timeout=10_000)

@@ -119,5 +119,5 @@ def test_incident_on_the_failing_deployment(loaded):
         order = [e["person"]["id"] for e in a["page"]]
         others = [u["owner"]["id"] for u in a["upstream"]
                   if not u["recent_change"] and u["owner"] and u["owner"]["active"]
-                  and u["owner"]["id"] not in order[:order.index(recent_owner["id"])]]
+                  and u["owner"]["id"] not in order[:order.index(recent_owner["id"]) + 1]]
         assert all(order.index(recent_owner["id"]) < order.index(o) for o in others if o in order)

@@ -95,13 +95,21 @@ def test_markdown_escapes_user_text():
               "page": [{"order": 1, "person": {"id": "a", "name": "[Ann](http://evil)", "email": "a@x.com"},
                         "reasons": ["primary owner of deploy/x"]}],
               "upstream": [{"uid": "models/m", "distance": 1, "flags": ["recent_change"],
-                            "last_change": {"version": "models/m@2", "ago": "1 day before",
-                                            "commit": "abcdef1234567", "author": "bo"}}],
+                            "recent_change": {"version": "models/m@2", "ago": "1 day before",
+                                              "kind": "recent_change",
+                                              "what": 'max_depth 6 -> 8; commit: "[x](y)" by bo'}},
+                           {"uid": "raw/r", "distance": 2, "flags": ["data_refresh"],
+                            "recent_change": {"version": "raw/r@2026-11-19", "ago": "20 hours before",
+                                              "kind": "data_refresh", "what": "new snapshot, nothing else differs"}}],
               "notes": ["note"]}
     text = incident_markdown(answer, "http://host/incident/deploy/x")
     assert "1. \\[Ann\\]\\(http://evil\\) (a@x\\.com): primary owner of deploy/x" in text
     assert "Runbook: <https://r.example.com/x>" in text and "**Warning: incomplete**" in text
-    assert "- models/m (distance 1): models/m@2, 1 day before, commit abcdef1234 by bo" in text.replace("\\", "")
+    assert ('- models/m (distance 1), changed 1 day before: max\\_depth 6 \\-\\> 8; commit: "\\[x\\]\\(y\\)" by bo'
+            in text)
+    refreshes = text[text.index("**Data refreshes**"):]
+    assert "- raw/r (distance 2), data refreshed 20 hours before: new snapshot, nothing else differs" in \
+        refreshes.replace("\\", "")
 
 
 def test_example_header_parsing():
