@@ -57,7 +57,10 @@ def _post_json(url: str, body: dict, timeout: float = 60) -> tuple[int, str]:
         with urllib.request.urlopen(req, timeout=timeout) as r:
             return r.status, r.read().decode()
     except urllib.error.HTTPError as e:
-        return e.code, e.read().decode()
+        try:
+            return e.code, e.read().decode()
+        except (OSError, http.client.HTTPException) as cut:   # it stopped while sending the body
+            return e.code, str(cut)
     except (OSError, http.client.HTTPException) as e:   # the server went away before answering
         return 0, str(e)
 
