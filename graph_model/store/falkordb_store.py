@@ -203,6 +203,18 @@ def _to_python(value: Any) -> Any:
     return value
 
 
+def _console_header(params: dict | None) -> str:
+    """An analyst's parameters as the ``CYPHER k=v`` header; NUL, lone surrogates and
+    unrenderable values are refused by their path under ``params``."""
+    try:
+        query_bytes(params or {}, "")
+        return params_header(params or {})
+    except UnsendableValue as e:
+        raise ValidationFailed([Problem(f"params.{e.path}", str(e).split(": ", 1)[1])]) from e
+    except (ValueError, RecursionError) as e:
+        raise ValidationFailed([Problem("params", str(e))]) from e
+
+
 class FalkorDBStore(GraphStore):
     """A graph in a FalkorDB server, reached over a unix socket (embedded) or TCP."""
 
@@ -354,13 +366,7 @@ class FalkorDBStore(GraphStore):
 
     def query_readonly(self, text: str, params: dict, timeout_ms: int, row_cap: int) -> ConsoleResult:
         """Bounded in rows (in the engine), reply bytes and time: see ``console_read``."""
-        try:
-            query_bytes(params or {}, "")  # refuses NUL and lone surrogates by path
-            header = params_header(params or {})
-        except UnsendableValue as e:
-            raise ValidationFailed([Problem(f"params.{e.path}", str(e).split(": ", 1)[1])]) from e
-        except (ValueError, RecursionError) as e:
-            raise ValidationFailed([Problem("params", str(e))]) from e
+        header = _console_header(params)
         try:
             reply = console_read.run(self._address(), self.graph_name, header, text, int(timeout_ms), int(row_cap))
             res = QueryResult(self._graph, reply.raw)
@@ -383,13 +389,7 @@ class FalkorDBStore(GraphStore):
         explaining CREATE, MERGE, SET, DELETE and CREATE INDEX nothing was written). A
         plan with a write operator is refused like a write all the same. The plan's size
         follows the query's (at most ``MAX_QUERY_CHARS``), so it is read whole."""
-        try:
-            query_bytes(params or {}, "")
-            header = params_header(params or {})
-        except UnsendableValue as e:
-            raise ValidationFailed([Problem(f"params.{e.path}", str(e).split(": ", 1)[1])]) from e
-        except (ValueError, RecursionError) as e:
-            raise ValidationFailed([Problem("params", str(e))]) from e
+        header = _console_header(params)
         try:
             plan = self._conn.execute_command("GRAPH.EXPLAIN", self.graph_name, header + text)
         except _UNREACHABLE as e:
