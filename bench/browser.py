@@ -121,7 +121,9 @@ def _serve(home: Path, port: int, extra: tuple[str, ...] = ()) -> subprocess.Pop
     raise RuntimeError("the app server did not answer within 60 s")
 
 
-def measure_page(url: str, runs: int) -> list[dict]:
+def measure_page(url: str, runs: int, read: str = READ) -> list[dict]:
+    """One warm-up, then ``runs`` fresh contexts; each run's ``read`` (a JS expression
+    over the hooks' figures)."""
     from playwright.sync_api import sync_playwright
     out = []
     with sync_playwright() as p:
@@ -133,7 +135,7 @@ def measure_page(url: str, runs: int) -> list[dict]:
                 page.add_init_script(HOOKS)
                 page.goto(url, wait_until="load", timeout=60_000)
                 page.wait_for_function("window.__og && window.__og.interactive", timeout=60_000)
-                out.append(page.evaluate(READ))
+                out.append(page.evaluate(read))
                 context.close()
         finally:
             browser.close()

@@ -108,24 +108,8 @@ READ = browser_bench.READ.replace("longest_task:", "script: window.ownergraphScr
 
 
 def measure_page(url: str, runs: int) -> list[dict]:
-    """``bench/browser.py``'s measurement (one warm-up, then ``runs`` fresh contexts) with
-    the graph script's start time as well."""
-    from playwright.sync_api import sync_playwright
-    out = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=browser_bench.CHROMIUM, args=browser_bench.ARGS, headless=True)
-        try:
-            for _ in range(runs + 1):
-                context = browser.new_context(viewport={"width": 1440, "height": 900})
-                page = context.new_page()
-                page.add_init_script(browser_bench.HOOKS)
-                page.goto(url, wait_until="load", timeout=60_000)
-                page.wait_for_function("window.__og && window.__og.interactive", timeout=60_000)
-                out.append(page.evaluate(READ))
-                context.close()
-        finally:
-            browser.close()
-    return out[1:]
+    """``bench/browser.py``'s measurement with the graph script's start time as well."""
+    return browser_bench.measure_page(url, runs, READ)
 
 
 def summarise(samples: list[dict]) -> dict:

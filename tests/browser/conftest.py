@@ -12,6 +12,7 @@ import os
 import shutil
 import threading
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -110,10 +111,10 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser, server):
-    """A fresh 1440x900 page that records every dialog (none may ever open)."""
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, base_url=server)
+@contextmanager
+def dialog_page(browser, base_url: str):
+    """A fresh 1440x900 page on ``base_url`` that records every dialog (none may ever open)."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, base_url=base_url)
     pg = context.new_page()
     pg.dialogs = []
 
@@ -122,5 +123,13 @@ def page(browser, server):
         d.dismiss()
 
     pg.on("dialog", on_dialog)
-    yield pg
-    context.close()
+    try:
+        yield pg
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    with dialog_page(browser, server) as pg:
+        yield pg

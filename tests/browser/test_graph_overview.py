@@ -21,7 +21,7 @@ import pytest
 from bench.overview_page import EVIL, wide_manifest
 from tests.overview_graphs import expected_groups
 
-from .conftest import SCREENSHOTS
+from .conftest import SCREENSHOTS, dialog_page
 from .test_dashboard import node_point, wait_graph
 
 pytestmark = pytest.mark.browser
@@ -58,17 +58,8 @@ def wide(falkordb_socket):
 @pytest.fixture
 def opage(browser, wide):
     """A 1440x900 page on the overview's server that records every dialog (none may open)."""
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, base_url=wide["url"])
-    pg = context.new_page()
-    pg.dialogs = []
-
-    def on_dialog(d):
-        pg.dialogs.append(d.message)
-        d.dismiss()
-
-    pg.on("dialog", on_dialog)
-    yield pg
-    context.close()
+    with dialog_page(browser, wide["url"]) as pg:
+        yield pg
 
 
 def visible_ids(page) -> set[str]:
