@@ -10,6 +10,13 @@ took 7.5 s to end the process (measured). A request still running after the grac
 period cannot be answered anyway (the answers are written by the loop that has
 stopped); its thread is a daemon and ends with the process. A second Ctrl-C while
 stopping ends the process at once.
+
+Why the serving loop polls a flag instead of letting ``Stop`` unwind it: waitress's
+connection handlers catch every exception, BaseException included, log it as
+"uncaptured" and close that connection. A signal that landed while the loop was inside
+one of them was swallowed and the server went on serving after SIGTERM (seen in CI: the
+process had to be killed). So while serving, the handler only notes the signal; the loop
+runs one poll at a time and stops at the next turn (at most ``LOOP_TICK_S`` later).
 """
 
 from __future__ import annotations
@@ -23,11 +30,13 @@ import click
 
 #: seconds a request in flight may still finish after the stop signal
 STOP_GRACE_S = 1.0
+#: longest wait of one turn of the serving loop, so the latest a noted signal is acted on
+LOOP_TICK_S = 0.2
 
 
 class Stop(BaseException):
-    """Raised by the signal handler; a BaseException so that nothing on the way (waitress's
-    loop, a driver's retry) mistakes it for an error to handle."""
+    """Raised by the signal handler outside the serving loop (a demo load, the clean-up);
+    a BaseException so that a driver's retry does not mistake it for an error to handle."""
 
     def __init__(self, signum: int):
         super().__init__(signal.Signals(signum).name)
@@ -78,19 +87,29 @@ def exit_now(code: int = 0) -> None:
 def serve(app, host: str, port: int, threads: int = 8) -> str:
     """Serve ``app`` until a stop signal; returns the signal's name.
 
-    Call inside ``stop_signals()``.
+    Call inside ``stop_signals()``: its handlers are back in place when this returns, so a
+    signal during the clean-up that follows still raises ``Stop`` (and a further one
+    exits at once).
     """
     from waitress import create_server
     server = create_server(app, host=host, port=port, threads=threads)
+    received: list[int] = []
+    noting = lambda signum, frame: received.append(signum)  # noqa: E731 -- acted on by the loop
+    previous = {s: signal.signal(s, noting) for s in (signal.SIGINT, signal.SIGTERM)}
     click.echo(f"serving on http://{host}:{port}  (Ctrl-C stops)")
     sys.stdout.flush()
     try:
-        server.run()
-        return "stopped"
-    except Stop as s:
-        click.echo(f"stopping ({s}) ...", err=True)
-        return str(s)
+        while not received and server._map:   # the map holds the listener while serving
+            server.asyncore.loop(timeout=LOOP_TICK_S, map=server._map,
+                                 use_poll=server.adj.asyncore_use_poll, count=1)
+        if not received:
+            return "stopped"
+        name = signal.Signals(received[0]).name
+        click.echo(f"stopping ({name}) ...", err=True)
+        return name
     finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
         # Requests in flight get a moment; the sockets close with the process (closing
         # them here made late worker threads log tracebacks about a closed trigger).
         server.task_dispatcher.shutdown(cancel_pending=True, timeout=STOP_GRACE_S)

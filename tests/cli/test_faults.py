@@ -398,3 +398,42 @@ def test_neo4j_stopped_under_the_server_then_started_again(og_home, tmp_path, th
         polling.set()
         _stop(server)
         print(server.stderr.read()[-6000:])
+
+
+def _hammer(url: str, stop: threading.Event, counter: list) -> None:
+    """Small requests back to back until ``stop`` (or the server is gone)."""
+    while not stop.is_set():
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                r.read()
+            counter.append(1)
+        except (OSError, http.client.HTTPException):
+            if stop.wait(0.01):
+                return
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_stop_signal_while_the_server_is_busy_with_many_requests_ends_it(og_home, signum):
+    """The signal lands at any point of the serving loop, including inside a connection's
+    read or write handler, whose catch-all once swallowed the stop: the server kept
+    serving after SIGTERM until it was killed."""
+    for attempt in range(3):
+        port = _free_port()
+        server = _serve(_env(og_home), port)
+        stop, served = threading.Event(), []
+        clients = []
+        try:
+            _wait_http(f"http://127.0.0.1:{port}/healthz")
+            clients = [threading.Thread(target=_hammer, args=(f"http://127.0.0.1:{port}/healthz", stop, served),
+                                        daemon=True) for _ in range(4)]
+            for c in clients:
+                c.start()
+            _until(lambda: len(served) > 200 * (attempt + 1), 30, 0.01)
+            server.send_signal(signum)
+            assert _exit_code(server, og_home, timeout=20) == 0
+            assert "stopped; the data is in" in server.stdout.read()
+        finally:
+            stop.set()
+            for c in clients:
+                c.join(10)
+            _stop(server)
