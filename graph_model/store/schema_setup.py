@@ -34,6 +34,12 @@ NEO4J = (
     "CREATE INDEX auditevent_target IF NOT EXISTS FOR (n:AuditEvent) ON (n.target)",
     "CREATE INDEX artifact_kind IF NOT EXISTS FOR (n:Artifact) ON (n.kind)",
     "CREATE INDEX version_artifact_uid IF NOT EXISTS FOR (n:Version) ON (n.artifact_uid)",
+    # The home page's recent changes (newest versions first) and failing deployments
+    # (deployment conditions CONTAINS a status): without these Neo4j scanned every version
+    # twice, 0.5 s of the page at 100k artifacts. FalkorDB has no text index, and its page
+    # met the 300 ms target without them.
+    "CREATE INDEX version_created_at IF NOT EXISTS FOR (n:Version) ON (n.created_at)",
+    "CREATE TEXT INDEX version_deployment_text IF NOT EXISTS FOR (n:Version) ON (n.deployment)",
 )
 
 # FalkorDB: a unique constraint needs an exact-match index on the same property first.
