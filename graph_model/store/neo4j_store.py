@@ -56,6 +56,17 @@ def _to_python(value: Any) -> Any:
     return value
 
 
+
+def _roll_back(tx: neo4j.Transaction) -> None:
+    """End a console transaction. When the query failed (its time limit struck while
+    records streamed), the server has ended the transaction already and the driver's
+    rollback raises ``ResultFailedError`` over the real error, which then reached the
+    analyst as a 500 (seen in the load bench); that real error is what is raised."""
+    try:
+        tx.rollback()
+    except (neo4j.exceptions.ResultFailedError, neo4j.exceptions.TransactionError):
+        pass
+
 class Neo4jStore(GraphStore):
     """A graph in a Neo4j 5 database (single server, cluster or Aura)."""
 
@@ -177,7 +188,7 @@ class Neo4jStore(GraphStore):
                         budget.take(values)
                         rows.append([_to_python(v) for v in values])
                 finally:
-                    tx.rollback()
+                    _roll_back(tx)
         except console_read.ReplyTooLarge:
             raise console_read.too_large() from None
         except _UNREACHABLE as e:
