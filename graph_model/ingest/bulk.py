@@ -12,7 +12,6 @@ from typing import Callable, Iterable
 
 from ..store.base import GraphStore
 from . import manifest, parse
-from .prefetch import prefetched
 
 
 @dataclass
@@ -41,10 +40,9 @@ def ingest_dated(store: GraphStore, units: Iterable[tuple[int | None, dict]], *,
     """
     result = BulkResult()
     started = time.perf_counter()
-    # the next chunks are made and checked while the engine writes this one (``prefetch``);
-    # a Draft keeps the chunk as given, so the reference checks read it directly
-    for at, draft in prefetched(units, lambda unit: (unit[0], parse.check(unit[1]))):
-        summary = manifest.ingest(store, draft, actor=actor, at=at)
+    for at, chunk in units:
+        # a Draft keeps the chunk as given, so the reference checks read it directly
+        summary = manifest.ingest(store, parse.check(chunk), actor=actor, at=at)
         result.chunks += 1
         result.events += summary.events
         for key, n in summary.counts.items():
