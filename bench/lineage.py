@@ -314,24 +314,14 @@ def run(args: argparse.Namespace) -> dict:
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 proc.kill()
-            result["server_log_errors"] = server_errors(home / "serve.log")
+            from .load_measure import server_errors   # the load bench keeps them the same way
+            result["server_log_errors"] = server_errors(home / "serve.log", keep=5)
         if args.backend == "falkordb":
             _stop_embedded(home)
         shutil.rmtree(home, ignore_errors=True)
     return result
 
 
-
-def server_errors(log: Path, keep: int = 5) -> list[str]:
-    """The server log's last tracebacks and warnings (the home is deleted after the run),
-    so a run with errors says what they were."""
-    if not log.exists():
-        return []
-    text = log.read_text(errors="replace")
-    parts = [p for p in text.split("Traceback (most recent call last):")[1:]]
-    found = ["Traceback (most recent call last):" + p[:3000] for p in parts[-keep:]]
-    found += [line for line in text.splitlines() if "warning" in line.lower() or "error" in line.lower()][-keep:]
-    return found
 
 def _stop_embedded(home: Path) -> None:
     pidfile = home / "falkordb.pid"

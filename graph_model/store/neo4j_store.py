@@ -56,7 +56,6 @@ def _to_python(value: Any) -> Any:
     return value
 
 
-
 def _roll_back(tx: neo4j.Transaction) -> None:
     """End a console transaction. When the query failed (its time limit struck while
     records streamed), the server has ended the transaction already and the driver's
@@ -66,6 +65,7 @@ def _roll_back(tx: neo4j.Transaction) -> None:
         tx.rollback()
     except (neo4j.exceptions.ResultFailedError, neo4j.exceptions.TransactionError):
         pass
+
 
 class Neo4jStore(GraphStore):
     """A graph in a Neo4j 5 database (single server, cluster or Aura)."""
