@@ -22,7 +22,9 @@ Three bounds, each where it can act:
   reply the engine is slow to send cannot hold the web thread.
 
 The engine's own memory per query is bounded by ``QUERY_MEM_CAPACITY``, set when the
-embedded server starts (``store/embedded.py``).
+embedded server starts, only between the steps of a query: one function call can pass
+it (``console_ranges`` refuses the known case before it is sent; the embedded engine's
+memory ceiling, ``embedded.memory_ceiling``, stops the engine alone otherwise).
 
 A query that cannot be wrapped (a bare ``CALL db.labels()`` has no variables for
 ``RETURN *``) or that fails wrapped is run as written, with the same reply budget and a

@@ -47,7 +47,7 @@ from falkordb.path import Path as GraphPath
 from falkordb.query_result import QueryResult
 
 from ..errors import PermissionDenied, Problem, StoreUnavailable, ValidationFailed, WriteFailed
-from . import console_read, queries, schema_setup
+from . import console_ranges, console_read, queries, schema_setup
 from .base import ConsoleResult, GraphStore, Plan, Planner, Statement
 from .compose import compose
 from .embedded import EmbeddedServer, compact_aof
@@ -365,13 +365,18 @@ class FalkorDBStore(GraphStore):
             return -1
 
     def query_readonly(self, text: str, params: dict, timeout_ms: int, row_cap: int) -> ConsoleResult:
-        """Bounded in rows (in the engine), reply bytes and time: see ``console_read``."""
+        """Bounded in rows (in the engine), reply bytes and time: see ``console_read``;
+        a ``range()`` the engine could not stop is refused first (``console_ranges``)."""
+        console_ranges.check(text, params)
         header = _console_header(params)
         try:
             reply = console_read.run(self._address(), self.graph_name, header, text, int(timeout_ms), int(row_cap))
             res = QueryResult(self._graph, reply.raw)
         except (*_UNREACHABLE, ConnectionError, OSError) as e:
-            raise StoreUnavailable(f"FalkorDB is unreachable: {e}") from e
+            raise StoreUnavailable(
+                f"FalkorDB stopped answering during this console query: {e}. A query that builds "
+                f"more than the engine's memory ceiling in one step stops the engine; ownergraph "
+                f"starts it again on the next request") from e
         except redis.ResponseError as e:
             if _is_write_refusal(e):
                 raise PermissionDenied("this console is read-only: the query would write") from e

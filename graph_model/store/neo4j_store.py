@@ -37,6 +37,11 @@ from .base import ConsoleResult, GraphStore, Plan, Planner
 _UNREACHABLE = (ServiceUnavailable, SessionExpired, OSError)
 #: the status code of a write attempted in a read transaction
 _ACCESS_MODE = "Neo.ClientError.Statement.AccessMode"
+#: a console query that needs more memory than the server grants it: the query's own
+#: doing (a 400), not a server fault (measured: ``reduce`` doubling a string 40 times
+#: ends in ``OutOfMemoryError`` after 0.55 s; the server goes on answering)
+_OUT_OF_MEMORY = ("Neo.TransientError.General.OutOfMemoryError",
+                  "Neo.TransientError.General.MemoryPoolOutOfMemoryError")
 
 
 def _to_python(value: Any) -> Any:
@@ -197,6 +202,11 @@ class Neo4jStore(GraphStore):
             if e.code == _ACCESS_MODE:
                 raise PermissionDenied("this console is read-only: the query would write") from e
             raise ValidationFailed([Problem("query", e.message or str(e))]) from e
+        except TransientError as e:
+            if e.code in _OUT_OF_MEMORY:
+                raise ValidationFailed([Problem("query", "the query needs more memory than the server grants one "
+                                                         f"query ({e.message or e.code})")]) from e
+            raise StoreUnavailable(f"Neo4j could not run the query now: {e.message or e}") from e
         return ConsoleResult(columns, rows, truncated)
 
     def explain_readonly(self, text: str, params: dict, timeout_ms: int) -> list[str]:

@@ -229,3 +229,38 @@ def test_params_are_bounded_in_count_and_text(store):
     with pytest.raises(ValidationFailed) as e:
         console.run(store, "RETURN 1", {"s": "x" * (console.MAX_PARAMS_TEXT + 1)})
     assert e.value.problems[0].path == "params.s"
+
+
+def _engine_rss_mb(store) -> int | None:
+    """The embedded engine's resident memory (MB), None on Neo4j."""
+    sock = getattr(store, "_address", None) and store._address().get("path")
+    if not sock:
+        return None
+    pid = int((Path(sock).parent / "falkordb.pid").read_text())
+    return int(Path(f"/proc/{pid}/status").read_text().split("VmRSS:")[1].split()[0]) // 1024
+
+
+@pytest.mark.parametrize("query, params", [
+    ("UNWIND range(1, 2000000000) AS x WITH x WHERE x % 20000000 = 0 RETURN x", {}),
+    ("RETURN size(RANGE /* spaced */ (1, $n)) AS n", {"n": 2_000_000_000}),
+], ids=["literal", "parameter"])
+def test_a_huge_range_never_takes_the_engine_down(store, query, params):
+    """FalkorDB builds a range() whole inside one step that neither its time limit nor
+    its memory bound can stop (it went on allocating after the console had given up, to
+    24 GB). A range whose bounds are known before it runs is refused there with the call
+    named; Neo4j streams ranges and answers within the limit. Either way the engine
+    keeps answering and does not grow."""
+    before = _engine_rss_mb(store)
+    try:
+        res = console.run(store, query, params, timeout_ms=3000)
+        refused = None
+    except ValidationFailed as e:
+        res, refused = None, e.problems[0].message
+    if before is not None:
+        assert refused is not None and "range() on line 1 would build 2,000,000,000 values" in refused
+        time.sleep(1.0)   # what a runaway range would have allocated by now: ~1.3 GB
+        assert _engine_rss_mb(store) - before < 200
+    else:   # the literal one cannot finish 2e9 rows within 3 s; the size is streamed out
+        assert refused is None or "timeout" in refused.lower(), refused
+        assert refused is not None or res["rows"] == [[2_000_000_000]]
+    assert store.read("audit_head")[0]["seq"] == 0

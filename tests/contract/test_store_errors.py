@@ -55,3 +55,63 @@ def test_an_unreachable_neo4j_is_store_unavailable_also_in_clear():
 def test_a_console_write_is_permission_denied(store, text):
     with pytest.raises(PermissionDenied):
         store.query_readonly(text, {}, 5000, 10)
+
+
+@pytest.mark.parametrize("query", [
+    "WITH 2000000000 AS n RETURN size(range(1, n)) AS s",            # one 32 GB allocation
+    "RETURN size(reduce(s = 'x', i IN range(1, 40) | s + s)) AS n",  # doubling, 2^40 characters
+], ids=["computed-range", "doubling-string"])
+def test_a_console_query_past_the_engine_ceiling_stops_the_engine_alone_and_it_comes_back(monkeypatch, query):
+    """The embedded engine cannot stop one step of a query (no memory or time check
+    inside a function call): without a ceiling the range above grew the engine until the
+    kernel killed it at 24 GB, any process of the machine being a candidate. With one,
+    the engine alone stops at its ceiling, the web process's next call starts it again,
+    and every acknowledged write is still there."""
+    from graph_model.ingest import manifest, parse
+    from graph_model.services import audit
+    from graph_model.store.factory import StoreConfig, open_recovering
+
+    monkeypatch.setenv("OWNERGRAPH_ENGINE_MEMORY", "1g")
+    home = Path(tempfile.mkdtemp(prefix="og-ceil-"))
+    config = StoreConfig(backend="falkordb", home=home)
+    store = open_recovering(config)
+    try:
+        store.ensure_schema()
+        summary = manifest.ingest(store, parse.validate({
+            "people": [{"id": "p.kept", "name": "Kept"}],
+            "artifacts": [{"uid": "x/kept", "kind": "model", "owner": "p.kept"}]}), actor="tester")
+        head = store.read("audit_head")[0]
+        pid = int((home / "falkordb.pid").read_text())
+
+        with pytest.raises(StoreUnavailable) as stopped:
+            store.query_readonly(query, {}, 10_000, 10)
+        assert "memory ceiling" in str(stopped.value)
+        log = (home / "falkordb.log").read_text(errors="replace")
+        assert "Out Of Memory allocating" in log             # it stopped at its ceiling, not killed
+        assert not _alive(pid)
+
+        # the store starts the engine again by itself; the data and the audit chain are intact
+        assert _first_answer(lambda: store.read("audit_head"))[0] == head
+        assert int((home / "falkordb.pid").read_text()) != pid
+        assert audit.verify(store) == summary.events > 0
+        assert store.read("artifacts_by_uids", uids=["x/kept"])[0]["uid"] == "x/kept"
+    finally:
+        store.close()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def _first_answer(call, limit_s: float = 60.0):
+    import time
+    deadline = time.monotonic() + limit_s
+    while True:
+        try:
+            return call()
+        except StoreUnavailable:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def _alive(pid: int) -> bool:
+    from graph_model.store.embedded import process_alive
+    return process_alive(pid)
