@@ -13,6 +13,7 @@ The row cap and the reply-size bound are applied by the stores while they fetch
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 from contextlib import contextmanager
@@ -21,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..errors import BadParameter, Busy, Problem, ValidationFailed
+from ..errors import BadParameter, Busy, Problem, StoreUnavailable, ValidationFailed
 from ..store.base import GraphStore
 from ..store.queries import CYPHER_DIR
 from .console_gate import ConsoleGate
@@ -31,6 +32,9 @@ DEFAULT_ROW_CAP = 1_000
 MAX_TIMEOUT_MS = 120_000
 MAX_ROW_CAP = 100_000
 MAX_QUERY_CHARS = 20_000
+#: how long the console refuses queries after one ended with the store gone (``ConsoleGate.pause``)
+PAUSE_AFTER_STOP_S = 60
+log = logging.getLogger(__name__)
 # Parameters are an analyst's few values, not a data set. Bounded so a hostile body
 # cannot exhaust the recursion limit of the renderers (500-deep nesting answered 500)
 # or turn into a huge query header; beyond these the request gets 400 with a path.
@@ -192,7 +196,14 @@ def run(store: GraphStore, query: Any, params: Any = None, *, timeout_ms: int = 
             plan = store.explain_readonly(inner, params, left_ms)
             columns, rows, truncated = ["plan"], [[line] for line in plan[:int(row_cap)]], len(plan) > int(row_cap)
         else:
-            result = store.query_readonly(text, params, left_ms, int(row_cap))
+            try:
+                result = store.query_readonly(text, params, left_ms, int(row_cap))
+            except StoreUnavailable:
+                if gate is not None:
+                    gate.pause(PAUSE_AFTER_STOP_S, "the engine stopped while a console query ran")
+                log.warning("the graph store went away during a console query; console paused for %d s; "
+                            "query: %.500s", PAUSE_AFTER_STOP_S, text)
+                raise
             columns, rows, truncated = result.columns, result.rows, result.truncated
     return {"columns": columns, "rows": rows, "truncated": truncated,
             "row_cap": int(row_cap), "timeout_ms": int(timeout_ms),

@@ -55,6 +55,20 @@ class ConsoleGate:
         self._running: dict[int, float] = {}   # ticket -> deadline (monotonic s)
         self._waiting = 0
         self._next = 0
+        self._paused_until = 0.0
+        self._paused_why = ""
+
+    def pause(self, seconds: float, why: str) -> None:
+        """Refuse every console query for ``seconds`` (a circuit breaker).
+
+        Why: on the embedded engine a query can stop the engine (``store/embedded.py``,
+        ``memory_ceiling``); ownergraph starts it again, but a reader who sends the query
+        again and again would keep every page down. After a console query ends with the
+        engine gone, the console waits, so at most one such stop per pause can happen.
+        """
+        with self._cond:
+            self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+            self._paused_why = why
 
     def _retry_after(self, now: float) -> int:
         soonest = min(self._running.values(), default=now + 1)
@@ -73,6 +87,9 @@ class ConsoleGate:
         """
         arrived = time.monotonic()
         with self._cond:
+            if arrived < self._paused_until:
+                left = math.ceil(self._paused_until - arrived)
+                raise Busy(f"the console is paused for {left} s: {self._paused_why}", left)
             if len(self._running) >= self.concurrency:
                 if self._waiting >= self.queue:
                     raise Busy(f"the console is busy: {len(self._running)} of {self.concurrency} "

@@ -115,3 +115,42 @@ def _first_answer(call, limit_s: float = 60.0):
 def _alive(pid: int) -> bool:
     from graph_model.store.embedded import process_alive
     return process_alive(pid)
+
+
+def test_after_a_console_query_stops_the_engine_the_console_pauses_and_the_pages_come_back(monkeypatch):
+    """A reader who sends an engine-stopping query again and again would keep every
+    page down; after one such stop the console refuses queries for a while (429 with
+    Retry-After, saying why) and the responders' answers are back once the engine is."""
+    from app import create_app
+    from graph_model.ingest import manifest, parse
+    from graph_model.services.console import PAUSE_AFTER_STOP_S
+    from graph_model.store.factory import StoreConfig, open_recovering
+
+    monkeypatch.setenv("OWNERGRAPH_ENGINE_MEMORY", "1g")
+    home = Path(tempfile.mkdtemp(prefix="og-pause-"))
+    store = open_recovering(StoreConfig(backend="falkordb", home=home))
+    try:
+        store.ensure_schema()
+        manifest.ingest(store, parse.validate({
+            "people": [{"id": "p.kept", "name": "Kept"}],
+            "artifacts": [{"uid": "x/kept", "kind": "model", "owner": "p.kept"}]}), actor="tester")
+        app = create_app({"TESTING": True, "OWNERGRAPH_STORE_OBJECT": store, "OWNERGRAPH_ANONYMOUS_READ": True})
+        client = app.test_client()
+        stopping = client.post("/api/v1/cypher", json={"query": "WITH 2000000000 AS n RETURN size(range(1, n)) AS s"})
+        assert stopping.status_code == 503
+        again = client.post("/api/v1/cypher", json={"query": "RETURN 1 AS one"})
+        assert again.status_code == 429
+        assert 0 < int(again.headers["Retry-After"]) <= PAUSE_AFTER_STOP_S
+        assert "paused" in again.get_data(as_text=True)
+        page = _first_answer(lambda: _ok(client.get("/api/v1/artifact?uid=x/kept")))
+        assert page.get_json()["uid"] == "x/kept"
+    finally:
+        store.close()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def _ok(response):
+    if response.status_code == 503:
+        raise StoreUnavailable("still starting")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response
