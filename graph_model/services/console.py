@@ -199,10 +199,9 @@ def run(store: GraphStore, query: Any, params: Any = None, *, timeout_ms: int = 
             try:
                 result = store.query_readonly(text, params, left_ms, int(row_cap))
             except StoreUnavailable:
-                if gate is not None:
-                    gate.pause(PAUSE_AFTER_STOP_S, "the engine stopped while a console query ran")
+                paused = gate.pause(PAUSE_AFTER_STOP_S, "the engine stopped while a console query ran") if gate else 0
                 log.warning("the graph store went away during a console query; console paused for %d s; "
-                            "query: %.500s", PAUSE_AFTER_STOP_S, text)
+                            "query: %.500s", paused, text)
                 raise
             columns, rows, truncated = result.columns, result.rows, result.truncated
     return {"columns": columns, "rows": rows, "truncated": truncated,

@@ -57,18 +57,25 @@ class ConsoleGate:
         self._next = 0
         self._paused_until = 0.0
         self._paused_why = ""
+        self._stops: list[float] = []
 
-    def pause(self, seconds: float, why: str) -> None:
-        """Refuse every console query for ``seconds`` (a circuit breaker).
+    def pause(self, seconds: float, why: str) -> float:
+        """Refuse every console query for a while (a circuit breaker); returns the pause.
 
         Why: on the embedded engine a query can stop the engine (``store/embedded.py``,
-        ``memory_ceiling``); ownergraph starts it again, but a reader who sends the query
-        again and again would keep every page down. After a console query ends with the
-        engine gone, the console waits, so at most one such stop per pause can happen.
+        ``memory_ceiling``); ownergraph starts it again (16 s measured at 100k
+        artifacts), but a reader who sends the query again and again would keep every
+        page down. The first stop pauses the console for ``seconds``; each further stop
+        within the hour doubles it, up to an hour, so one analyst's mistake costs a
+        minute and a repeated attack at most one restart per pause.
         """
         with self._cond:
-            self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+            now = time.monotonic()
+            self._stops = [t for t in self._stops if now - t < 3600] + [now]
+            length = min(3600.0, seconds * 2 ** (len(self._stops) - 1))
+            self._paused_until = max(self._paused_until, now + length)
             self._paused_why = why
+            return length
 
     def _retry_after(self, now: float) -> int:
         soonest = min(self._running.values(), default=now + 1)

@@ -54,3 +54,4 @@ def test_masking_keeps_positions_and_blanks_strings_and_comments():
 def test_range_size_counts_both_directions():
     assert range_size(1, 10) == 10 and range_size(10, 1, -3) == 4
     assert range_size(5, 1) == 0 and range_size(1, 5, -1) == 0
+

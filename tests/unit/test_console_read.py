@@ -106,3 +106,11 @@ def test_gate_admits_queues_and_refuses():
 def test_default_concurrency_is_half_the_cores():
     assert [default_concurrency(n) for n in (1, 2, 4, 16)] == [1, 1, 2, 8]
 
+
+def test_the_console_pause_doubles_with_each_stop_within_the_hour():
+    gate = ConsoleGate(1)
+    assert [gate.pause(60, "stopped") for _ in range(8)] == [60, 120, 240, 480, 960, 1920, 3600, 3600]
+    with pytest.raises(Busy) as paused:
+        with gate.slot(time.monotonic() + 5):
+            pass
+    assert "paused" in str(paused.value) and 3500 < paused.value.retry_after <= 3600
