@@ -78,6 +78,12 @@ class StoreUnavailable(OwnergraphError):
     """The graph database cannot be reached or started."""
 
 
+class EngineStopped(StoreUnavailable):
+    """The engine answered when a console query was sent and stopped while it ran (the
+    embedded engine at its memory ceiling): the console pauses after it, while a store
+    that was unreachable all along is only a 503."""
+
+
 class WriteFailed(OwnergraphError):
     """The engine refused a write unit (a constraint, a runtime error); it was rolled
     back whole, so the graph and the audit log are as they were before it."""

@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..errors import BadParameter, Busy, Problem, StoreUnavailable, ValidationFailed
+from ..errors import BadParameter, Busy, EngineStopped, Problem, ValidationFailed
 from ..store.base import GraphStore
 from ..store.queries import CYPHER_DIR
 from .console_gate import ConsoleGate
@@ -198,7 +198,7 @@ def run(store: GraphStore, query: Any, params: Any = None, *, timeout_ms: int = 
         else:
             try:
                 result = store.query_readonly(text, params, left_ms, int(row_cap))
-            except StoreUnavailable:
+            except EngineStopped:
                 paused = gate.pause(PAUSE_AFTER_STOP_S, "the engine stopped while a console query ran") if gate else 0
                 log.warning("the graph store went away during a console query; console paused for %d s; "
                             "query: %.500s", paused, text)

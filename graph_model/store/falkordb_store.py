@@ -46,7 +46,7 @@ from falkordb.node import Node
 from falkordb.path import Path as GraphPath
 from falkordb.query_result import QueryResult
 
-from ..errors import PermissionDenied, Problem, StoreUnavailable, ValidationFailed, WriteFailed
+from ..errors import EngineStopped, PermissionDenied, Problem, StoreUnavailable, ValidationFailed, WriteFailed
 from . import console_ranges, console_read, queries, schema_setup
 from .base import ConsoleResult, GraphStore, Plan, Planner, Statement
 from .compose import compose
@@ -372,11 +372,13 @@ class FalkorDBStore(GraphStore):
         try:
             reply = console_read.run(self._address(), self.graph_name, header, text, int(timeout_ms), int(row_cap))
             res = QueryResult(self._graph, reply.raw)
+        except (ConnectionRefusedError, FileNotFoundError) as e:   # never reached: not stopped by this query
+            raise StoreUnavailable(f"FalkorDB is unreachable: {e}") from e
         except (*_UNREACHABLE, ConnectionError, OSError) as e:
-            raise StoreUnavailable(
+            raise EngineStopped(
                 f"FalkorDB stopped answering during this console query: {e}. A query that builds "
                 f"more than the engine's memory ceiling in one step stops the engine; ownergraph "
-                f"starts it again on the next request") from e
+                f"starts it again by itself") from e
         except redis.ResponseError as e:
             if _is_write_refusal(e):
                 raise PermissionDenied("this console is read-only: the query would write") from e
