@@ -40,7 +40,7 @@ from typing import Any, Iterable
 from ..schema import REPO_SCHEMES, SHA_RE, canonical_json, split_uid, url_problem
 from ..services import declared, write_path
 from ..services.audit import Change
-from ..store.base import GraphStore, Reader, Statement, batched
+from ..store.base import GraphStore, Reader, Statement, batched, read_all
 from .manifest import Builder
 from . import ol_group
 from .ol_events import Event, Node
@@ -60,12 +60,34 @@ OBSERVED = "observed"
 SOURCE_PREFIX = "openlineage:"
 
 
-def _fetch(reader: Reader, query: str, param: str, keys: Iterable[str], key: str) -> dict[str, dict]:
-    out = {}
-    for chunk in batched(sorted(set(keys)), 500):
-        for r in reader(query, **{param: chunk}):
-            out[r[key]] = r
-    return out
+class _Reads:
+    """Reads by key lists (500 keys a call), sent together (``read_all``: side by side
+    on FalkorDB) and answered as one dict per ``add``, keyed by ``key``."""
+
+    def __init__(self, reader: Reader) -> None:
+        self.reader = reader
+        self.calls: list[tuple[str, dict]] = []
+        self.owners: list[tuple[int, str]] = []   # (result index, key field) per call
+        self.count = 0
+
+    def add(self, query: str, param: str, keys: Iterable, key: str) -> "_Reads":
+        """``keys``: names (sent sorted, once each) or row dicts (sent as given)."""
+        keys = list(keys)
+        if not keys or not isinstance(keys[0], dict):
+            keys = sorted(set(keys))
+        for chunk in batched(keys, 500):
+            self.calls.append((query, {param: chunk}))
+            self.owners.append((self.count, key))
+        self.count += 1
+        return self
+
+    def run(self) -> list[dict[str, dict]]:
+        out: list[dict[str, dict]] = [{} for _ in range(self.count)]
+        for (i, key), rows in zip(self.owners, read_all(self.reader, self.calls)):
+            for r in rows:
+                if r.get(key) is not None:
+                    out[i][r[key]] = r
+        return out
 
 
 def owner_declarations(owners: list[dict]) -> list[declared.Declared]:
@@ -115,7 +137,7 @@ class _Plan:
                 seen[n.uid].append((e, "dataset", n))
             if e.parent:
                 seen[e.parent["job"].uid].append((e, "pipeline", e.parent["job"]))
-        stored = _fetch(self.reader, "ol_artifacts_by_uids", "uids", seen, "uid")
+        stored = self.stored_artifacts
         for uid in sorted(seen):
             items = seen[uid]
             cur = stored.get(uid)
@@ -146,7 +168,7 @@ class _Plan:
 
     # -- runs ------------------------------------------------------------------------
     def fold_runs(self) -> None:
-        stored = _fetch(self.reader, "ol_runs_by_ids", "ids", self.runs, "id")
+        stored = self.stored_runs
         for rid in sorted(self.runs):
             evs = self.runs[rid]
             cur = stored.get(rid) or {}
@@ -232,10 +254,13 @@ class _Plan:
                 for n in e.inputs:
                     candidates.add(f"{n.uid}@{OBSERVED}")
                     arts.add(n.uid)
-        self.versions = _fetch(self.reader, "ol_versions_by_uids", "uids", candidates, "uid")
+        # what the prefetch could not know: outputs a stored run named in earlier events
+        more = _Reads(self.reader).add("ol_versions_by_uids", "uids", candidates - self.asked_versions, "uid") \
+            .add("latest_versions_of", "uids", arts - self.asked_latest, "uid").run()
+        self.versions = {**self.stored_versions, **more[0]}
         for v in self.versions.values():
             v["upstream"] = {(u["uid"], u["relation"]) for u in v.get("upstream") or [] if u.get("uid")}
-        self.latest = _fetch(self.reader, "latest_versions_of", "uids", arts, "uid")
+        self.latest = {**self.stored_latest, **more[1]}
         for rid in sorted(self.run_state):
             st = self.run_state[rid]
             sha, repo = self._commit(st["events"])
@@ -271,20 +296,20 @@ class _Plan:
                                       {"producer": st["producer"], "run": rid})
                 v["derived"].append((f"{st['job_uid']}@{rid}", "written_by"))
 
-    def inputs(self) -> None:
+    def _asks(self) -> dict[str, dict]:
+        """(run, input, instant) -> what the input's version is looked up by."""
         asks: dict[str, dict] = {}
-        for rid, st in self.run_state.items():
-            for e in st["events"]:
+        for rid, evs in self.runs.items():
+            for e in evs:
                 for n in e.inputs:
                     key = f"{rid}|{n.uid}|{e.time}"
                     asks[key] = {"key": key, "uid": n.uid, "before": e.time, "exclude": f"{n.uid}@{rid}",
                                  "rid": rid}
-        found: dict[str, dict] = {}
-        rows = [{k: a[k] for k in ("key", "uid", "before", "exclude")} for a in asks.values()]
-        for chunk in batched(rows, 500):
-            for r in self.reader("ol_version_before", rows=chunk):
-                if r.get("uid"):
-                    found[r["key"]] = r
+        return asks
+
+    def inputs(self) -> None:
+        asks = self.asks
+        found = {k: r for k, r in self.found_before.items() if r.get("uid")}
         planned_of: dict[str, list[dict]] = defaultdict(list)
         for v in self.planned.values():
             planned_of[v["artifact_uid"]].append(v)
@@ -363,7 +388,41 @@ class _Plan:
         stmts, changes = declared.plan(self.reader, self.at, items, details_by=who)
         return stmts, changes
 
+    def prefetch(self) -> None:
+        """Every read whose keys the events alone give, sent together (side by side on
+        FalkorDB): artifacts, runs, the versions the runs may make or extend, the newest
+        version of each artifact involved, and each input's version before each read."""
+        arts: set[str] = set()
+        for e in self.events:
+            for n in ([e.job] if e.job else []) + ([e.dataset] if e.dataset else []) + e.inputs + e.outputs:
+                arts.add(n.uid)
+            if e.parent:
+                arts.add(e.parent["job"].uid)
+        versions, latest = set(), set()
+        for rid, evs in self.runs.items():
+            job = evs[-1].job.uid
+            versions.add(f"{job}@{rid}")
+            latest.add(job)
+            for e in evs:
+                for n in e.outputs:
+                    versions.add(f"{n.uid}@{rid}")
+                    latest.add(n.uid)
+                for n in e.inputs:
+                    versions.add(f"{n.uid}@{OBSERVED}")
+                    latest.add(n.uid)
+        self.asks = self._asks()
+        rows = [{k: a[k] for k in ("key", "uid", "before", "exclude")} for a in self.asks.values()]
+        (self.stored_artifacts, self.stored_runs, self.stored_versions, self.stored_latest,
+         self.found_before) = (_Reads(self.reader)
+                               .add("ol_artifacts_by_uids", "uids", arts, "uid")
+                               .add("ol_runs_by_ids", "ids", self.runs, "id")
+                               .add("ol_versions_by_uids", "uids", versions, "uid")
+                               .add("latest_versions_of", "uids", latest, "uid")
+                               .add("ol_version_before", "rows", rows, "key").run())
+        self.asked_versions, self.asked_latest = versions, latest
+
     def run(self) -> write_path.ChangePlan:
+        self.prefetch()
         self.artifacts()
         self.fold_runs()
         self.versions_of_runs()

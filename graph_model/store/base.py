@@ -29,6 +29,16 @@ class Reader(Protocol):
     def __call__(self, name: str, **params: Any) -> list[dict]: ...
 
 
+def read_all(reader: Reader, calls: list[tuple[str, dict[str, Any]]]) -> list[list[dict]]:
+    """The answers of independent reads, in order: at once where the reader can run
+    them side by side (``reader.many``: FalkorDB, whose reader pool runs them in
+    parallel), else one after the other (Neo4j's planner reads share one transaction)."""
+    many = getattr(reader, "many", None)
+    if many is not None and len(calls) > 1:
+        return many(calls)
+    return [reader(name, **params) for name, params in calls]
+
+
 @dataclass
 class Plan:
     """What a planner decided: statements to run and a result to hand back."""

@@ -35,6 +35,8 @@ refused with the statement and the value's path before anything is sent.
 from __future__ import annotations
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +60,33 @@ _UNREACHABLE = (redis.ConnectionError, redis.TimeoutError)
 _PARAM_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _MAX_RETRIES = 50
 
+
+
+#: planner reads run side by side (``_ParallelReader``): at most this many at once, one
+#: connection each, below the engine's reader threads (``embedded.engine_settings``)
+READ_THREADS = 4
+
+
+class _ParallelReader:
+    """The reader a planner gets: a plain ``read``, plus ``many`` that sends independent
+    reads on separate connections at once, so the engine's reader pool runs them in
+    parallel. Why: a lineage unit of one event is eight round trips of 0.2-0.8 ms each,
+    one after the other; a pipeline on one connection did not help (the engine runs one
+    client's commands in turn: 207/188 events/s against 216/208 without, measured).
+    Consistency is the unit's: the planner read the audit head first, and the write is
+    refused and planned again if anything committed since (``write_unit``)."""
+
+    def __init__(self, read, pool) -> None:
+        self._read, self._pool = read, pool
+
+    def __call__(self, name: str, **params: Any) -> list[dict]:
+        return self._read(name, **params)
+
+    def many(self, calls: list[tuple[str, dict]]) -> list[list[dict]]:
+        pool = self._pool()
+        futures = [pool.submit(self._read, name, **params) for name, params in calls[1:]]
+        first = self._read(calls[0][0], **calls[0][1])   # this thread does one of them
+        return [first] + [f.result() for f in futures]
 
 
 class UnsendableValue(ValueError):
@@ -249,6 +278,14 @@ class FalkorDBStore(GraphStore):
         self.graph_name = graph
         self._graph = self._db.select_graph(graph)
         self._conn: redis.Redis = self._db.connection
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
+
+    def _read_pool(self) -> ThreadPoolExecutor:
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=READ_THREADS, thread_name_prefix="falkordb-read")
+            return self._pool
 
     # -- plumbing ---------------------------------------------------------------------
 
@@ -323,8 +360,9 @@ class FalkorDBStore(GraphStore):
         return self._rows(QueryResult(self._graph, raw))
 
     def write_unit(self, planner: Planner) -> Any:
+        reader = _ParallelReader(self.read, self._read_pool)
         for _ in range(_MAX_RETRIES):
-            plan: Plan = planner(self.read)
+            plan: Plan = planner(reader)
             if not plan.statements:
                 return plan.result
             statements = plan.statements
@@ -425,6 +463,8 @@ class FalkorDBStore(GraphStore):
         self._graph = self._db.select_graph(self.graph_name)
 
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False)
         try:
             self._conn.close()
         finally:

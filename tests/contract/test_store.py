@@ -58,3 +58,17 @@ def test_readonly_query_refuses_writes(store, query):
 def test_readonly_query_reports_syntax_errors(store):
     with pytest.raises(ValidationFailed):
         store.query_readonly("MATCH (n RETURN n", {}, 5000, 10)
+
+
+def test_a_planner_gets_independent_reads_answered_in_order(store):
+    """``read_all`` runs a planner's independent reads side by side where the engine can
+    (FalkorDB's reader pool) and in turn where it cannot (Neo4j's transaction); either
+    way each answer is the one its read alone gives, in the order asked."""
+    from graph_model.store.base import Plan, read_all
+    raw_write(store, "UNWIND range(1, 30) AS i CREATE (:Artifact {uid: 'x/a' + toString(i), kind: 'model'})")
+    calls = [("ol_artifacts_by_uids", {"uids": [f"x/a{i}" for i in range(k, k + 5)]}) for k in (1, 11, 21, 40)]
+    alone = [store.read(name, **params) for name, params in calls]
+    together = store.write_unit(lambda reader: Plan([], result=read_all(reader, calls)))
+    assert together == alone
+    assert [sorted(r["uid"] for r in rows) for rows in together][:3] == [
+        sorted(f"x/a{i}" for i in range(k, k + 5)) for k in (1, 11, 21)] and together[3] == []
