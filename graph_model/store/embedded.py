@@ -66,7 +66,7 @@ MIN_MEMORY = 2 << 30
 def memory_ceiling(env: dict | None = None) -> int:
     """Bytes of data memory the embedded engine may map (``RLIMIT_DATA``): the
     ``OWNERGRAPH_ENGINE_MEMORY`` setting (bytes, or with a k/m/g suffix), else half the
-    machine's memory, at least 2 GiB.
+    machine's memory or of the container's limit if lower, at least 2 GiB.
 
     Why: ``QUERY_MEM_CAPACITY`` is checked by the engine between the steps of a query,
     never inside one function call, and such a call cannot be interrupted by its time
@@ -95,8 +95,29 @@ def memory_ceiling(env: dict | None = None) -> int:
     try:
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError):
-        return MIN_MEMORY * 4
+        total = MIN_MEMORY * 8
+    limit = container_memory()
+    if limit is not None:
+        total = min(total, limit)
     return max(MIN_MEMORY, total // 2)
+
+
+#: where a container's memory limit is (cgroup v2, then v1); the machine's memory is not
+#: the bound inside a container, and its out-of-memory killer picks among our processes
+CGROUP_LIMITS = ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes")
+
+
+def container_memory(paths: tuple[str, ...] = CGROUP_LIMITS) -> int | None:
+    """The memory limit of the container this process runs in, None without one."""
+    for path in paths:
+        try:
+            text = Path(path).read_text().strip()
+        except OSError:
+            continue
+        if text.isdigit() and int(text) < (1 << 60):   # v1 writes a huge number for "none"
+            return int(text)
+        return None   # "max": no limit
+    return None
 
 
 def _limit(pid: int, ceiling: int) -> None:

@@ -55,3 +55,4 @@ def test_range_size_counts_both_directions():
     assert range_size(1, 10) == 10 and range_size(10, 1, -3) == 4
     assert range_size(5, 1) == 0 and range_size(1, 5, -1) == 0
 
+
