@@ -322,7 +322,6 @@ def run(args: argparse.Namespace) -> dict:
     return result
 
 
-
 def _stop_embedded(home: Path) -> None:
     pidfile = home / "falkordb.pid"
     if pidfile.exists():

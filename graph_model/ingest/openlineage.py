@@ -70,11 +70,7 @@ class _Reads:
         self.owners: list[tuple[int, str]] = []   # (result index, key field) per call
         self.count = 0
 
-    def add(self, query: str, param: str, keys: Iterable, key: str) -> "_Reads":
-        """``keys``: names (sent sorted, once each) or row dicts (sent as given)."""
-        keys = list(keys)
-        if not keys or not isinstance(keys[0], dict):
-            keys = sorted(set(keys))
+    def add(self, query: str, param: str, keys: list, key: str) -> "_Reads":
         for chunk in batched(keys, 500):
             self.calls.append((query, {param: chunk}))
             self.owners.append((self.count, key))
@@ -88,6 +84,24 @@ class _Reads:
                 if r.get(key) is not None:
                     out[i][r[key]] = r
         return out
+
+
+def _version_keys(runs: Iterable[tuple[str, str, set[str], list[Event]]]) -> tuple[set[str], set[str]]:
+    """For (run id, job uid, output uids, events) of each run: the version uids the runs
+    may make or extend (the job's and each output's ``@<run id>``, each input's
+    ``@observed``) and the artifacts whose newest version they chain on."""
+    versions, arts = set(), set()
+    for rid, job, outputs, events in runs:
+        versions.add(f"{job}@{rid}")
+        arts.add(job)
+        for uid in outputs:
+            versions.add(f"{uid}@{rid}")
+            arts.add(uid)
+        for e in events:
+            for n in e.inputs:
+                versions.add(f"{n.uid}@{OBSERVED}")
+                arts.add(n.uid)
+    return versions, arts
 
 
 def owner_declarations(owners: list[dict]) -> list[declared.Declared]:
@@ -126,7 +140,8 @@ class _Plan:
         return {"producer": e.producer, "run": e.run_id} if e.run_id else {"producer": e.producer}
 
     # -- artifacts -------------------------------------------------------------------
-    def artifacts(self) -> None:
+    def _named(self) -> dict[str, list[tuple[Event, str, Node]]]:
+        """Artifact uid -> (event, kind, node) for every job and dataset the events name."""
         seen: dict[str, list[tuple[Event, str, Node]]] = defaultdict(list)
         for e in self.events:
             if e.job:
@@ -137,6 +152,10 @@ class _Plan:
                 seen[n.uid].append((e, "dataset", n))
             if e.parent:
                 seen[e.parent["job"].uid].append((e, "pipeline", e.parent["job"]))
+        return seen
+
+    def artifacts(self) -> None:
+        seen = self.named
         stored = self.stored_artifacts
         for uid in sorted(seen):
             items = seen[uid]
@@ -243,20 +262,12 @@ class _Plan:
     def versions_of_runs(self) -> None:
         if not self.runs:
             return
-        candidates, arts = set(), set()
-        for rid, st in self.run_state.items():
-            candidates.add(f"{st['job_uid']}@{rid}")
-            arts.add(st["job_uid"])
-            for uid in {n.uid for n in st["outputs"]} | st["writes"]:
-                candidates.add(f"{uid}@{rid}")
-                arts.add(uid)
-            for e in st["events"]:
-                for n in e.inputs:
-                    candidates.add(f"{n.uid}@{OBSERVED}")
-                    arts.add(n.uid)
+        candidates, arts = _version_keys(
+            (rid, st["job_uid"], {n.uid for n in st["outputs"]} | st["writes"], st["events"])
+            for rid, st in self.run_state.items())
         # what the prefetch could not know: outputs a stored run named in earlier events
-        more = _Reads(self.reader).add("ol_versions_by_uids", "uids", candidates - self.asked_versions, "uid") \
-            .add("latest_versions_of", "uids", arts - self.asked_latest, "uid").run()
+        more = _Reads(self.reader).add("ol_versions_by_uids", "uids", sorted(candidates - self.asked_versions), "uid") \
+            .add("latest_versions_of", "uids", sorted(arts - self.asked_latest), "uid").run()
         self.versions = {**self.stored_versions, **more[0]}
         for v in self.versions.values():
             v["upstream"] = {(u["uid"], u["relation"]) for u in v.get("upstream") or [] if u.get("uid")}
@@ -392,32 +403,17 @@ class _Plan:
         """Every read whose keys the events alone give, sent together (side by side on
         FalkorDB): artifacts, runs, the versions the runs may make or extend, the newest
         version of each artifact involved, and each input's version before each read."""
-        arts: set[str] = set()
-        for e in self.events:
-            for n in ([e.job] if e.job else []) + ([e.dataset] if e.dataset else []) + e.inputs + e.outputs:
-                arts.add(n.uid)
-            if e.parent:
-                arts.add(e.parent["job"].uid)
-        versions, latest = set(), set()
-        for rid, evs in self.runs.items():
-            job = evs[-1].job.uid
-            versions.add(f"{job}@{rid}")
-            latest.add(job)
-            for e in evs:
-                for n in e.outputs:
-                    versions.add(f"{n.uid}@{rid}")
-                    latest.add(n.uid)
-                for n in e.inputs:
-                    versions.add(f"{n.uid}@{OBSERVED}")
-                    latest.add(n.uid)
+        self.named = self._named()
+        versions, latest = _version_keys(
+            (rid, evs[-1].job.uid, {n.uid for e in evs for n in e.outputs}, evs) for rid, evs in self.runs.items())
         self.asks = self._asks()
         rows = [{k: a[k] for k in ("key", "uid", "before", "exclude")} for a in self.asks.values()]
         (self.stored_artifacts, self.stored_runs, self.stored_versions, self.stored_latest,
          self.found_before) = (_Reads(self.reader)
-                               .add("ol_artifacts_by_uids", "uids", arts, "uid")
-                               .add("ol_runs_by_ids", "ids", self.runs, "id")
-                               .add("ol_versions_by_uids", "uids", versions, "uid")
-                               .add("latest_versions_of", "uids", latest, "uid")
+                               .add("ol_artifacts_by_uids", "uids", sorted(self.named), "uid")
+                               .add("ol_runs_by_ids", "ids", sorted(self.runs), "id")
+                               .add("ol_versions_by_uids", "uids", sorted(versions), "uid")
+                               .add("latest_versions_of", "uids", sorted(latest), "uid")
                                .add("ol_version_before", "rows", rows, "key").run())
         self.asked_versions, self.asked_latest = versions, latest
 

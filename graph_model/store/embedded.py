@@ -45,8 +45,8 @@ def engine_settings(cpus: int | None = None) -> list[str]:
     - ``OMP_THREAD_COUNT 1``: one query computes on one core, so a heavy one cannot take
       the other core too; the product's reads are small and gain nothing from more.
     - ``QUERY_MEM_CAPACITY``: the most one query may allocate (1 GiB), checked between
-      the steps of a query, not inside one function call (see ``memory_ceiling``). Measured: ``UNWIND range(1, 20000000)`` capped at
-      1,001 rows peaks at ~650 MB in the engine and fits. The product's own queries
+      the steps of a query, not inside one function call (see ``memory_ceiling``).
+      Measured: ``UNWIND range(1, 20000000)`` capped at 1,001 rows peaks at ~650 MB in the engine and fits. The product's own queries
       must fit too: the setting is global. Checked with the demo load, hotspots,
       incident and impact at 10k and 30k artifacts (1.0M nodes+edges): no refusal;
       not yet at 100k.
@@ -76,7 +76,7 @@ def memory_ceiling(env: dict | None = None) -> int:
     GB, on a machine where it could as well have chosen the web process or Neo4j. With
     the ceiling the engine's one 32 GB allocation fails at once: the engine alone stops
     (in 20 ms, "Out Of Memory allocating 32000000012 bytes" in its log), ownergraph
-    starts it again on the next request (``store/recovery.py``) and acknowledged writes
+    starts it again by itself (``store/recovery.py``) and acknowledged writes
     are on disk (``appendfsync always``). Measured in normal use: 1.1 GB mapped at 30k
     artifacts (0.66 GB resident), so the default leaves room for several times that.
     """

@@ -35,7 +35,6 @@ refused with the statement and the value's path before anything is sent.
 from __future__ import annotations
 
 import re
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -61,7 +60,6 @@ _PARAM_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _MAX_RETRIES = 50
 
 
-
 #: planner reads run side by side (``_ParallelReader``): the calling thread and this many
 #: more, one connection each. Two at once, not five: at 100k artifacts with 4 threads the
 #: incident p95 during the single-event stream rose to 105.1 ms (target 100) for 149.0
@@ -85,8 +83,7 @@ class _ParallelReader:
         return self._read(name, **params)
 
     def many(self, calls: list[tuple[str, dict]]) -> list[list[dict]]:
-        pool = self._pool()
-        futures = [pool.submit(self._read, name, **params) for name, params in calls[1:]]
+        futures = [self._pool.submit(self._read, name, **params) for name, params in calls[1:]]
         first = self._read(calls[0][0], **calls[0][1])   # this thread does one of them
         return [first] + [f.result() for f in futures]
 
@@ -280,14 +277,8 @@ class FalkorDBStore(GraphStore):
         self.graph_name = graph
         self._graph = self._db.select_graph(graph)
         self._conn: redis.Redis = self._db.connection
-        self._pool: ThreadPoolExecutor | None = None
-        self._pool_lock = threading.Lock()
-
-    def _read_pool(self) -> ThreadPoolExecutor:
-        with self._pool_lock:
-            if self._pool is None:
-                self._pool = ThreadPoolExecutor(max_workers=READ_THREADS, thread_name_prefix="falkordb-read")
-            return self._pool
+        # starts no thread until a planner's reads are first sent side by side
+        self._pool = ThreadPoolExecutor(max_workers=READ_THREADS, thread_name_prefix="falkordb-read")
 
     # -- plumbing ---------------------------------------------------------------------
 
@@ -362,7 +353,7 @@ class FalkorDBStore(GraphStore):
         return self._rows(QueryResult(self._graph, raw))
 
     def write_unit(self, planner: Planner) -> Any:
-        reader = _ParallelReader(self.read, self._read_pool)
+        reader = _ParallelReader(self.read, self._pool)
         for _ in range(_MAX_RETRIES):
             plan: Plan = planner(reader)
             if not plan.statements:
@@ -465,8 +456,7 @@ class FalkorDBStore(GraphStore):
         self._graph = self._db.select_graph(self.graph_name)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False)
+        self._pool.shutdown(wait=False)
         try:
             self._conn.close()
         finally:
