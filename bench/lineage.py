@@ -211,12 +211,16 @@ def preload(args: argparse.Namespace, home: Path) -> tuple[str, float]:
     else:
         config = StoreConfig(backend="falkordb", home=home)
     t0 = time.perf_counter()
+    if args.from_home:   # a copy of an organisation loaded before (its own data directory)
+        shutil.rmtree(home)
+        shutil.copytree(args.from_home, home, ignore=shutil.ignore_patterns("leases", "*.sock", "*.pid"))
     with open_store(config) as store:
-        store.clear()
-        store.ensure_schema()
-        now = datetime.now(timezone.utc)
-        bulk.ingest_chunks(store, demo.iter_demo_chunks(size=args.size, seed=7, now=now,
-                                                        chunk_artifacts=store.bulk_chunk), actor="bench")
+        if not args.from_home:
+            store.clear()
+            store.ensure_schema()
+            now = datetime.now(timezone.utc)
+            bulk.ingest_chunks(store, demo.iter_demo_chunks(size=args.size, seed=7, now=now,
+                                                            chunk_artifacts=store.bulk_chunk), actor="bench")
         uid = store.read("search_artifacts", q="deploy", limit=1)[0]["uid"]
         elapsed = time.perf_counter() - t0
         from app.access import tokens
@@ -335,6 +339,9 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--size", type=int, default=100_000, help="artifacts preloaded (default 100000)")
     p.add_argument("--backend", choices=["falkordb", "neo4j"], default="falkordb")
+    p.add_argument("--from-home", help="falkordb: copy this data directory, holding an organisation "
+                                       "loaded before (`ownergraph --home DIR demo --size N --no-serve`), "
+                                       "instead of loading one; --size then only labels the result")
     p.add_argument("--seconds", type=float, default=60.0, help="length of the single and batch streams")
     p.add_argument("--only", default="single,batch,anchors", help="comma-separated: single, batch, anchors")
     p.add_argument("--layers", type=int, default=10, help="anchor workload: layers (default 10)")
@@ -353,6 +360,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     args.only = set(args.only.split(","))
     if args.backend == "neo4j" and args.neo4j_uri.endswith(":7687"):
         raise SystemExit("port 7687 is the test suites' Neo4j (they wipe it); use a dedicated server")
+    if args.from_home and args.backend != "falkordb":
+        raise SystemExit("--from-home copies an embedded data directory: falkordb only")
     return args
 
 

@@ -176,9 +176,12 @@ def load(execute: Callable[[str, dict], None], chunks: Iterable[dict], at: int, 
 
 def falkordb_executor(socket_path: str, graph: str) -> tuple[Callable[[str, dict], None], Callable[[], None]]:
     """A hand-written client: one GRAPH.QUERY per statement on its own connection."""
+    from pathlib import Path
+
     from falkordb import FalkorDB
+    from graph_model.store.embedded import stored_secret
     from graph_model.store.falkordb_store import params_header
-    db = FalkorDB(unix_socket_path=socket_path)
+    db = FalkorDB(unix_socket_path=socket_path, password=stored_secret(Path(socket_path).parent))
     g = db.select_graph(graph)
 
     def execute(query: str, params: dict) -> None:

@@ -84,6 +84,17 @@ class EngineStopped(StoreUnavailable):
     that was unreachable all along is only a 503."""
 
 
+class ConsoleEngineUnavailable(StoreUnavailable):
+    """The console's own engine (the embedded engine's read-only replica) is starting,
+    catching up or stopped. The store itself is fine: its recovery must not treat this
+    as an outage of the responders' engine."""
+
+
+class ConsoleEngineStopped(EngineStopped, ConsoleEngineUnavailable):
+    """A console query stopped the console's own engine (at its memory ceiling); the
+    console pauses as after any engine stop, and the responders' engine never saw it."""
+
+
 class WriteFailed(OwnergraphError):
     """The engine refused a write unit (a constraint, a runtime error); it was rolled
     back whole, so the graph and the audit log are as they were before it."""

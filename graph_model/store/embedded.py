@@ -3,7 +3,12 @@
 Why a separate process we manage: ownergraph must work with nothing installed but its
 wheel. The server listens only on a unix socket inside the data directory (no TCP
 port), writes an append-only file fsynced on every write (``appendfsync always``), so a
-write acknowledged to a caller survives ``kill -9`` of both processes.
+write acknowledged to a caller survives ``kill -9`` of both processes. When the console
+runs on its own engine (``console_engine``, the default) the server also listens on a
+loopback TCP port, for that replica only. Either way every connection authenticates
+with a random secret kept in the data directory (``engine.secret``, 0600), so no other
+local user can reach the graph through that port; it reaches the server through a
+0600 config file, never its command line (which every local user can read).
 
 Sharing and stopping: every ownergraph process that uses a data directory holds a
 *lease* (a file named after its pid in ``leases/``). The first process starts the
@@ -22,6 +27,7 @@ from __future__ import annotations
 import fcntl
 import os
 import resource
+import secrets
 import socket
 import subprocess
 import time
@@ -29,8 +35,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import StoreUnavailable
+from . import console_engine
 
 SOCKET_NAME = "falkordb.sock"
+SECRET_NAME = "engine.secret"
+CONFIG_NAME = "engine.conf"
+PORT_NAME = "falkordb.port"
 QUERY_MEM_CAPACITY = 1 << 30   # bytes one query may allocate in the engine; see engine_settings
 
 
@@ -198,16 +208,84 @@ def compact_aof(conn, timeout: float = 300.0) -> None:
         return  # compacting is an optimisation; the log itself is complete
 
 
-def _ping(sock_path: Path, timeout: float = 1.0) -> bool:
-    """A raw PING over the socket, without a client library, to tell live from stale."""
+def engine_secret(home: Path) -> str:
+    """The data directory's engine password: read, or made once (0600, never replaced:
+    every process sharing the directory and every replica must agree on it)."""
+    path = Path(home) / SECRET_NAME
     try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-            s.settimeout(timeout)
-            s.connect(str(sock_path))
-            s.sendall(b"*1\r\n$4\r\nPING\r\n")
-            return s.recv(64).startswith(b"+PONG")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def stored_secret(home: Path) -> str | None:
+    """The secret if the directory has one (a client connecting to a running server)."""
+    try:
+        return (Path(home) / SECRET_NAME).read_text().strip() or None
+    except OSError:
+        return None
+
+
+def engine_config(home: Path) -> Path:
+    """A 0600 config file holding the password the server asks for and the one a replica
+    gives its primary, written anew before each start."""
+    secret = engine_secret(home)
+    path = Path(home) / CONFIG_NAME
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(f'requirepass "{secret}"\nmasterauth "{secret}"\n')
+    return path
+
+
+@contextmanager
+def locked(home: Path):
+    """The data directory's exclusive lock (``server.lock``): starts and stops of its
+    servers happen under it, so processes sharing the directory cannot race."""
+    Path(home).mkdir(parents=True, exist_ok=True)
+    with open(Path(home) / "server.lock", "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _resp(*args: str) -> bytes:
+    return b"".join([b"*%d\r\n" % len(args)] + [b"$%d\r\n%s\r\n" % (len(a.encode()), a.encode()) for a in args])
+
+
+def send_raw(sock_path: Path, secret: str | None, command: tuple[str, ...], timeout: float) -> bytes:
+    """Authenticate (when there is a secret) and send one command over the socket,
+    without a client library; returns what the server answered (b"" once it closed).
+    A server started without a password answers AUTH with an error and runs the command
+    all the same, so this also reaches a server started before passwords existed."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.settimeout(timeout)
+        s.connect(str(sock_path))
+        if secret:
+            s.sendall(_resp("AUTH", secret))
+            if not s.recv(256).endswith(b"\r\n"):
+                return b""
+        s.sendall(_resp(*command))
+        return s.recv(256)
+
+
+def _ping(sock_path: Path, timeout: float = 1.0, secret: str | None = None) -> bool:
+    """A raw PING over the socket, to tell live from stale."""
+    try:
+        return send_raw(sock_path, secret, ("PING",), timeout).startswith(b"+PONG")
     except OSError:
         return False
+
+
+def free_port() -> int:
+    """A loopback TCP port free right now (the engine binds it a moment later)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 class EmbeddedServer:
@@ -227,15 +305,12 @@ class EmbeddedServer:
                 f"data directory path is too long for a unix socket ({len(str(self.socket_path))} "
                 f"characters, at most {MAX_SOCKET_PATH}); set OWNERGRAPH_HOME to a shorter path")
 
-    @contextmanager
     def _locked(self):
-        self.home.mkdir(parents=True, exist_ok=True)
-        with open(self.home / "server.lock", "a+") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+        return locked(self.home)
+
+    @property
+    def secret(self) -> str:
+        return engine_secret(self.home)
 
     def acquire(self) -> Path:
         """Take a lease, starting the server if none runs; returns the socket path."""
@@ -285,7 +360,7 @@ class EmbeddedServer:
 
     def _running(self) -> bool:
         pid = self.pid()
-        return pid is not None and _is_server(pid) and _ping(self.socket_path)
+        return pid is not None and _is_server(pid) and _ping(self.socket_path, secret=stored_secret(self.home))
 
     def _recover_stale(self) -> None:
         """Clear what a crashed server or process left behind, so a start can succeed."""
@@ -296,6 +371,7 @@ class EmbeddedServer:
             self._wait_exit(pid, 5.0)
         self.pid_path.unlink(missing_ok=True)
         self.socket_path.unlink(missing_ok=True)
+        console_engine.stop_locked(self.home)   # it followed the server that is gone
         # Leases of live processes stay: they still use this directory and reconnect
         # to the server started now (a process that restarted a killed server must not
         # make the others' leases vanish, or the first to exit would stop it under them).
@@ -306,9 +382,22 @@ class EmbeddedServer:
         ceiling = memory_ceiling()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+        config = engine_config(self.home)
+        console_engine.stop_locked(self.home)   # a replica of an earlier start follows nothing
+        port = 0
+        self.home.joinpath(PORT_NAME).unlink(missing_ok=True)
+        if console_engine.enabled():
+            port = free_port()
         args = [
-            redis_server,
-            "--port", "0",
+            redis_server, str(config),
+            "--port", str(port),
+            "--bind", "127.0.0.1",
+            # the console's replica: sent the snapshot at once, straight over the socket,
+            # and a backlog for several write units, so a replica that fell behind during a
+            # long console query catches up without a new snapshot
+            "--repl-diskless-sync", "yes",
+            "--repl-diskless-sync-delay", "0",
+            "--repl-backlog-size", "64mb",
             "--unixsocket", str(self.socket_path),
             "--unixsocketperm", "700",
             "--dir", str(self.data_dir),
@@ -341,8 +430,10 @@ class EmbeddedServer:
             # Send nothing while the server replays its append-only file: a command that
             # arrives while it replays a MULTI block can abort the server. It logs this
             # line once the data is loaded.
-            if self._log_says_ready(log_offset) and _ping(self.socket_path, 0.5):
+            if self._log_says_ready(log_offset) and _ping(self.socket_path, 0.5, self.secret):
                 self.pid_path.write_text(str(proc.pid))
+                if port:
+                    self.home.joinpath(PORT_NAME).write_text(str(port))
                 return
             time.sleep(0.05)
         proc.kill()
@@ -359,24 +450,23 @@ class EmbeddedServer:
 
     def _compact(self) -> None:
         import redis
-        conn = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=30)
+        conn = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=30,
+                           password=stored_secret(self.home))
         try:
             compact_aof(conn)
         finally:
             conn.close()
 
     def _stop(self) -> None:
+        console_engine.stop_locked(self.home)
         pid = self.pid()
         if pid is None or not _is_server(pid):
             return
         self._compact()
         said_bye = False
         try:
-            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-                s.settimeout(5)
-                s.connect(str(self.socket_path))
-                s.sendall(b"*1\r\n$8\r\nSHUTDOWN\r\n")
-                said_bye = s.recv(64) == b""   # closed by the server: the log is fsynced
+            # closed by the server: the log is fsynced
+            said_bye = send_raw(self.socket_path, stored_secret(self.home), ("SHUTDOWN",), 5) == b""
         except OSError:
             pass
         # Once the server has closed our connection after SHUTDOWN its log is fsynced,
@@ -390,6 +480,7 @@ class EmbeddedServer:
                 self._wait_exit(pid, 2.0)
         self.pid_path.unlink(missing_ok=True)
         self.socket_path.unlink(missing_ok=True)
+        self.home.joinpath(PORT_NAME).unlink(missing_ok=True)
 
     @staticmethod
     def _wait_exit(pid: int, timeout: float) -> bool:

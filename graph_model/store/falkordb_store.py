@@ -47,11 +47,12 @@ from falkordb.node import Node
 from falkordb.path import Path as GraphPath
 from falkordb.query_result import QueryResult
 
-from ..errors import EngineStopped, PermissionDenied, Problem, StoreUnavailable, ValidationFailed, WriteFailed
-from . import console_ranges, console_read, queries, schema_setup
+from ..errors import (ConsoleEngineStopped, ConsoleEngineUnavailable, EngineStopped, PermissionDenied, Problem,
+                      StoreUnavailable, ValidationFailed, WriteFailed)
+from . import console_engine, console_ranges, console_read, queries, schema_setup
 from .base import ConsoleResult, GraphStore, Plan, Planner, Statement
 from .compose import compose
-from .embedded import EmbeddedServer, compact_aof
+from .embedded import EmbeddedServer, compact_aof, stored_secret
 
 #: redis-py's own classes for "the server did not answer" (BusyLoadingError is a
 #: ConnectionError); the engine's refusals are ResponseError
@@ -263,14 +264,26 @@ class FalkorDBStore(GraphStore):
     def __init__(self, *, home: Path | None = None, socket_path: str | None = None,
                  host: str | None = None, port: int = 6379, graph: str = "ownergraph"):
         self._server: EmbeddedServer | None = None
+        embedded_home: Path | None = None
         if home is not None:
             self._server = EmbeddedServer(Path(home))
             socket_path = str(self._server.acquire())
+            embedded_home = self._server.home
+        elif socket_path and (Path(socket_path).parent / "server.lock").exists():
+            embedded_home = Path(socket_path).parent   # a server of a data directory, leased elsewhere
+        # console queries run on the embedded engine's replica (``console_engine``)
+        self._console: console_engine.ConsoleEngine | None = None
         try:
+            if embedded_home is not None and console_engine.enabled():
+                self._console = console_engine.ConsoleEngine(embedded_home)
             if socket_path:
-                self._db = FalkorDB(unix_socket_path=socket_path)
+                password = stored_secret(embedded_home) if embedded_home is not None else None
+                self._db = FalkorDB(unix_socket_path=socket_path, password=password)
             else:
                 self._db = FalkorDB(host=host or "127.0.0.1", port=port)
+        except StoreUnavailable:
+            self._release()
+            raise
         except redis.RedisError as e:
             self._release()
             raise StoreUnavailable(f"cannot reach FalkorDB: {e}") from e
@@ -400,12 +413,22 @@ class FalkorDBStore(GraphStore):
         a ``range()`` the engine could not stop is refused first (``console_ranges``)."""
         console_ranges.check(text, params)
         header = _console_header(params)
+        address = self._console.address() if self._console is not None else self._address()
         try:
-            reply = console_read.run(self._address(), self.graph_name, header, text, int(timeout_ms), int(row_cap))
+            reply = console_read.run(address, self.graph_name, header, text, int(timeout_ms), int(row_cap))
             res = QueryResult(self._graph, reply.raw)
         except (ConnectionRefusedError, FileNotFoundError) as e:   # never reached: not stopped by this query
+            if self._console is not None:
+                raise ConsoleEngineUnavailable(f"the console's engine is unreachable: {e}; it starts "
+                                               f"again with the next console query") from e
             raise StoreUnavailable(f"FalkorDB is unreachable: {e}") from e
         except (*_UNREACHABLE, ConnectionError, OSError) as e:
+            if self._console is not None:
+                raise ConsoleEngineStopped(
+                    f"the console's engine stopped during this console query: {e}. A query that builds "
+                    f"more than the engine's memory ceiling in one step stops it; it runs apart from "
+                    f"the engine the pages use, which did not notice, and starts again with the next "
+                    f"console query") from e
             raise EngineStopped(
                 f"FalkorDB stopped answering during this console query: {e}. A query that builds "
                 f"more than the engine's memory ceiling in one step stops the engine; ownergraph "

@@ -33,7 +33,7 @@ import threading
 import time
 from typing import Any, Callable
 
-from ..errors import StoreUnavailable
+from ..errors import ConsoleEngineUnavailable, StoreUnavailable
 from .base import ConsoleResult, GraphStore, Planner
 
 log = logging.getLogger(__name__)
@@ -184,6 +184,8 @@ class RecoveringStore(GraphStore):
         inner = self._current()
         try:
             return getattr(inner, method)(*args, **kwargs)
+        except ConsoleEngineUnavailable:
+            raise   # the console's own engine: the store the pages use is fine
         except StoreUnavailable as e:
             self._failed(inner, str(e))
             raise

@@ -232,12 +232,19 @@ def test_params_are_bounded_in_count_and_text(store):
 
 
 def _engine_rss_mb(store) -> int | None:
-    """The embedded engine's resident memory (MB), None on Neo4j."""
+    """The embedded engines' resident memory (MB): the main one and the console's
+    replica when it runs; None on Neo4j."""
     sock = getattr(store, "_address", None) and store._address().get("path")
     if not sock:
         return None
-    pid = int((Path(sock).parent / "falkordb.pid").read_text())
-    return int(Path(f"/proc/{pid}/status").read_text().split("VmRSS:")[1].split()[0]) // 1024
+    total = 0
+    for name in ("falkordb.pid", "console.pid"):
+        try:
+            pid = int((Path(sock).parent / name).read_text())
+            total += int(Path(f"/proc/{pid}/status").read_text().split("VmRSS:")[1].split()[0]) // 1024
+        except (OSError, ValueError, IndexError):
+            pass
+    return total
 
 
 @pytest.mark.parametrize("query, params", [
