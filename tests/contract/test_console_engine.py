@@ -27,6 +27,19 @@ def home(monkeypatch):
     shutil.rmtree(path, ignore_errors=True)
 
 
+@pytest.fixture()
+def kept(home):
+    """An open store holding one artifact, seen once through the console (replica up)."""
+    store = FalkorDBStore(home=home)
+    try:
+        store.ensure_schema()
+        _artifact(store, "x/kept")
+        assert _count(store) == 1
+        yield store
+    finally:
+        store.close()
+
+
 def _artifact(store, uid: str) -> None:
     manifest.ingest(store, parse.validate({
         "people": [{"id": "p.a", "name": "A"}],
@@ -108,38 +121,24 @@ def _raw(where, command: bytes) -> bytes:
         return sock.recv(256)
 
 
-def test_a_second_process_shares_both_engines(home):
+def test_a_second_process_shares_both_engines(home, kept):
     import subprocess
     import sys
-    first = FalkorDBStore(home=home)
-    try:
-        first.ensure_schema()
-        _artifact(first, "x/shared")
-        assert _count(first) == 1
-        pids = [(home / n).read_text() for n in ("falkordb.pid", "console.pid")]
-        out = subprocess.run([sys.executable, "-c", _SECOND, str(home)], capture_output=True, text=True, timeout=60)
-        assert out.returncode == 0, out.stderr
-        assert out.stdout.strip() == "1"
-        # the other process's lease is gone, ours holds both engines: the same processes answer
-        assert [(home / n).read_text() for n in ("falkordb.pid", "console.pid")] == pids
-        assert _count(first) == 1
-    finally:
-        first.close()
+    pids = [(home / n).read_text() for n in ("falkordb.pid", "console.pid")]
+    out = subprocess.run([sys.executable, "-c", _SECOND, str(home)], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "1"
+    # the other process's lease is gone, ours holds both engines: the same processes answer
+    assert [(home / n).read_text() for n in ("falkordb.pid", "console.pid")] == pids
+    assert _count(kept) == 1
 
 
-def test_a_replica_killed_between_queries_is_started_again_and_the_pages_never_notice(home):
-    store = FalkorDBStore(home=home)
-    try:
-        store.ensure_schema()
-        _artifact(store, "x/kept")
-        assert _count(store) == 1
-        main_pid = int((home / "falkordb.pid").read_text())
-        os.kill(int((home / "console.pid").read_text()), 9)
-        assert store.read("artifacts_by_uids", uids=["x/kept"])[0]["uid"] == "x/kept"
-        assert _count(store) == 1
-        assert int((home / "falkordb.pid").read_text()) == main_pid
-    finally:
-        store.close()
+def test_a_replica_killed_between_queries_is_started_again_and_the_pages_never_notice(home, kept):
+    main_pid = int((home / "falkordb.pid").read_text())
+    os.kill(int((home / "console.pid").read_text()), 9)
+    assert kept.read("artifacts_by_uids", uids=["x/kept"])[0]["uid"] == "x/kept"
+    assert _count(kept) == 1
+    assert int((home / "falkordb.pid").read_text()) == main_pid
 
 
 def test_shared_mode_has_no_replica_and_no_port(home, monkeypatch):
