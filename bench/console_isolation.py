@@ -76,7 +76,9 @@ class Server:
     def __init__(self, store, config: dict):
         from waitress import create_server
         from app import create_app
-        app = create_app({"OWNERGRAPH_STORE_OBJECT": store, **config})
+        # reads without a login, as `ownergraph serve --anonymous-read` (the console included);
+        # without it every request of this benchmark is a 401 and measures nothing
+        app = create_app({"OWNERGRAPH_STORE_OBJECT": store, "OWNERGRAPH_ANONYMOUS_READ": True, **config})
         self.server = create_server(app, host="127.0.0.1", port=0, threads=8)
         self.port = self.server.effective_port
         self.thread = threading.Thread(target=self._run, daemon=True)
