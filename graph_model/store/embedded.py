@@ -384,10 +384,19 @@ class EmbeddedServer:
         log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         config = engine_config(self.home)
         console_engine.stop_locked(self.home)   # a replica of an earlier start follows nothing
-        port = 0
         self.home.joinpath(PORT_NAME).unlink(missing_ok=True)
-        if console_engine.enabled():
-            port = free_port()
+        if not console_engine.enabled():
+            return self._launch(redis_server, module, ceiling, config, 0, log_offset)
+        for attempt in range(3):   # another process may take the free port before the engine binds it
+            try:
+                return self._launch(redis_server, module, ceiling, config, free_port(), log_offset)
+            except StoreUnavailable:
+                if attempt == 2 or not self._log_says(log_offset, b"Address already in use"):
+                    raise
+                log_offset = self.log_path.stat().st_size
+
+    def _launch(self, redis_server: str, module: str, ceiling: int, config: Path, port: int,
+                log_offset: int) -> None:
         args = [
             redis_server, str(config),
             "--port", str(port),
@@ -441,10 +450,13 @@ class EmbeddedServer:
                                f"see {self.log_path}")
 
     def _log_says_ready(self, offset: int) -> bool:
+        return self._log_says(offset, b"Ready to accept connections")
+
+    def _log_says(self, offset: int, text: bytes) -> bool:
         try:
             with open(self.log_path, "rb") as fh:
                 fh.seek(offset)
-                return b"Ready to accept connections" in fh.read()
+                return text in fh.read()
         except OSError:
             return False
 

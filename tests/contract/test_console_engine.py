@@ -178,3 +178,27 @@ def test_a_main_engine_without_a_replication_port_says_how_to_get_one(home, monk
             second.close()
     finally:
         first.close()
+
+
+def test_a_replication_port_taken_before_the_engine_binds_it_is_chosen_again(home, monkeypatch):
+    """The free port is picked a moment before the engine binds it; another process may
+    take it in between. The engine then exits at start, and another port is tried."""
+    import socket
+    from graph_model.store import embedded
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen(1)
+    ports = iter([taken.getsockname()[1]])
+    real = embedded.free_port
+    monkeypatch.setattr(embedded, "free_port", lambda: next(ports, None) or real())
+    try:
+        store = FalkorDBStore(home=home)
+        try:
+            store.ensure_schema()
+            assert int((home / "falkordb.port").read_text()) != taken.getsockname()[1]
+            assert b"Address already in use" in (home / "falkordb.log").read_bytes()
+            assert _count(store) == 0
+        finally:
+            store.close()
+    finally:
+        taken.close()
