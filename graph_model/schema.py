@@ -146,9 +146,14 @@ def from_epoch_ms(ms: Optional[int]) -> Optional[str]:
     return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).isoformat().replace("+00:00", "Z")
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical_json(value: Any) -> str:
-    """Deterministic JSON: the form free-form maps are stored and hashed in."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """Deterministic JSON: the form free-form maps are stored and hashed in. (One encoder
+    made once: ``json.dumps`` with these options builds a new one per call, a fifth of
+    the cost of the small maps a bulk load encodes twice per audit event.)"""
+    return _CANONICAL.encode(value)
 
 
 class _Strict(BaseModel):

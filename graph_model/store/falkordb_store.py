@@ -42,7 +42,6 @@ from typing import Any
 import redis
 from falkordb import FalkorDB
 from falkordb.edge import Edge
-from falkordb.helpers import quote_string
 from falkordb.node import Node
 from falkordb.path import Path as GraphPath
 from falkordb.query_result import QueryResult
@@ -181,19 +180,34 @@ def _render_float(value: float) -> str:
     return repr(value)
 
 
+_KEYS: dict[str, str] = {}   # map key -> its checked "`key`:" (a load renders the same few keys a million times)
+
+
 def _render_map(value: dict) -> str:
     items = []
     for k, v in value.items():
-        if not isinstance(k, str) or not k or "`" in k:
-            raise ValueError(f"bad map key {k!r}")
-        items.append(f"`{k}`:{_render(v)}")
+        head = _KEYS.get(k) if type(k) is str else None
+        if head is None:
+            if not isinstance(k, str) or not k or "`" in k:
+                raise ValueError(f"bad map key {k!r}")
+            head = f"`{k}`:"
+            if len(_KEYS) < 10_000:
+                _KEYS[k] = head
+        render = _RENDERERS.get(type(v))
+        items.append(head + (render(v) if render is not None else _render(v)))
     return "{" + ",".join(items) + "}"
+
+
+def _quote(value: str) -> str:
+    """The client library's ``quote_string`` for text, without its type checks (the
+    dispatch already knows the type): backslashes and double quotes escaped."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 _RENDERERS: dict[type, Any] = {
     type(None): lambda v: "null",
     bool: lambda v: "true" if v else "false",
-    str: quote_string,
+    str: _quote,
     int: str,
     float: _render_float,
     list: lambda v: "[" + ",".join(map(_render, v)) + "]",
