@@ -93,3 +93,47 @@ def test_an_unexpected_error_reaches_every_request_of_the_joined_unit():
         raise RuntimeError("engine went away")
     out = queued(Committer(write), [("s", [Ev("a")], "bot"), ("s", [Ev("b")], "bot")])
     assert all(isinstance(v, RuntimeError) for v in out.values()) and len(out) == 2
+
+
+class CountingCondition:
+    """The committer's condition, counting the writer's waits."""
+
+    def __init__(self, inner: threading.Condition):
+        self.inner, self.waits = inner, 0
+
+    def wait(self, timeout=None):
+        self.waits += 1
+        return self.inner.wait(timeout)
+
+    def notify_all(self):
+        self.inner.notify_all()
+
+
+def test_a_lone_client_never_waits_for_others():
+    calls: list = []
+    c = Committer(recording_writer(calls), linger_s=30.0)
+    c.arrived = counting = CountingCondition(c.arrived)
+    for name in "abc":   # one after the other: never more than one in flight
+        assert c.submit("s", [Ev(name)], "bot", "r") == {"events": [name]}
+    assert counting.waits == 0
+    assert [names for _, names, _, _ in calls] == [["a"], ["b"], ["c"]]
+
+
+def test_the_writer_waits_for_a_request_that_was_in_flight_with_others_and_joins_it():
+    """Two requests were in flight at once a moment ago; the next writer waits for the
+    second to come back (here 50 ms later, within the linger) and writes both together,
+    without waiting out the whole linger (30 s) once it has come."""
+    calls: list = []
+    c = Committer(recording_writer(calls), linger_s=30.0)
+    queued(c, [("s", [Ev("a")], "bot"), ("s", [Ev("b")], "bot")])   # the peak: 2 in flight
+    assert calls[-1][1] == ["a", "b"]
+    c.arrived = counting = CountingCondition(c.arrived)
+    out: dict = {}
+    first = threading.Thread(target=lambda: out.update(c=c.submit("s", [Ev("c")], "bot", "r")))
+    first.start()
+    time.sleep(0.05)
+    out["d"] = c.submit("s", [Ev("d")], "bot", "r")
+    first.join(30)
+    assert not first.is_alive()
+    assert calls[-1][1] == ["c", "d"] and out["c"] == out["d"] == {"events": ["c", "d"]}
+    assert counting.waits >= 1
