@@ -35,6 +35,7 @@ refused with the statement and the value's path before anything is sent.
 from __future__ import annotations
 
 import re
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -427,7 +428,15 @@ class FalkorDBStore(GraphStore):
         a ``range()`` the engine could not stop is refused first (``console_ranges``)."""
         console_ranges.check(text, params)
         header = _console_header(params)
-        address = self._console.address() if self._console is not None else self._address()
+        if self._console is not None:   # waiting for a starting replica is part of the time limit
+            started = time.monotonic()
+            address = self._console.address(wait_s=timeout_ms / 1000)
+            timeout_ms = int(timeout_ms - (time.monotonic() - started) * 1000)
+            if timeout_ms < 1:
+                raise ConsoleEngineUnavailable("the console's engine was still starting when this query's time "
+                                               "limit ran out; try again in a few seconds")
+        else:
+            address = self._address()
         try:
             reply = console_read.run(address, self.graph_name, header, text, int(timeout_ms), int(row_cap))
             res = QueryResult(self._graph, reply.raw)
