@@ -61,8 +61,8 @@ SOURCE_PREFIX = "openlineage:"
 
 
 class _Reads:
-    """Reads by key lists (500 keys a call), sent together (``read_all``: side by side
-    on FalkorDB) and answered as one dict per ``add``, keyed by ``key``."""
+    """Reads by key lists (500 keys a call), sent together (``read_all``: one query,
+    with the audit head as its first part) and answered as one dict per ``add``, keyed by ``key``."""
 
     def __init__(self, reader: Reader) -> None:
         self.reader = reader
@@ -400,8 +400,8 @@ class _Plan:
         return stmts, changes
 
     def prefetch(self) -> None:
-        """Every read whose keys the events alone give, sent together (side by side on
-        FalkorDB): artifacts, runs, the versions the runs may make or extend, the newest
+        """Every read whose keys the events alone give, sent together (one query
+        on both engines): artifacts, runs, the versions the runs may make or extend, the newest
         version of each artifact involved, and each input's version before each read."""
         self.named = self._named()
         versions, latest = _version_keys(

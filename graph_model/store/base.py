@@ -30,9 +30,9 @@ class Reader(Protocol):
 
 
 def read_all(reader: Reader, calls: list[tuple[str, dict[str, Any]]]) -> list[list[dict]]:
-    """The answers of independent reads, in order: at once where the reader can run
-    them side by side (``reader.many``: FalkorDB, whose reader pool runs them in
-    parallel), else one after the other (Neo4j's planner reads share one transaction)."""
+    """The answers of independent reads, in order: joined into one query where the
+    reader can (``reader.many``: a write unit's reader on both engines, see
+    ``union_reads``), else one after the other."""
     many = getattr(reader, "many", None)
     if many is not None and len(calls) > 1:
         return many(calls)

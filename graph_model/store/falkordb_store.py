@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import re
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +48,7 @@ from falkordb.query_result import QueryResult
 
 from ..errors import (ConsoleEngineStopped, ConsoleEngineUnavailable, EngineStopped, PermissionDenied, Problem,
                       StoreUnavailable, ValidationFailed, WriteFailed)
-from . import console_engine, console_ranges, console_read, queries, schema_setup
+from . import console_engine, console_ranges, console_read, queries, schema_setup, union_reads
 from .base import ConsoleResult, GraphStore, Plan, Planner, Statement
 from .compose import compose
 from .embedded import EmbeddedServer, compact_aof, stored_secret
@@ -61,32 +60,24 @@ _PARAM_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _MAX_RETRIES = 50
 
 
-#: planner reads run side by side (``_ParallelReader``): the calling thread and this many
-#: more, one connection each. Two at once, not five: at 100k artifacts with 4 threads the
-#: incident p95 during the single-event stream rose to 105.1 ms (target 100) for 149.0
-#: events/s; with 1 it was 65.6 ms for 149.5 events/s (one run each, same hour)
-READ_THREADS = 1
+class _UnitReader:
+    """The reader a planner gets: a plain ``read``, plus ``many`` that joins independent
+    reads into one query (``union_reads``). Why one query: a lineage unit of one event
+    made seven reads; sent side by side on a second connection they still cost a wait
+    each, and the writer then waited again for the interpreter lock after each answer
+    (a unit took 11 ms served, 7 ms alone). One query is one wait and one snapshot.
+    Consistency is the unit's: the audit head is read first (or as the first part of
+    the first joined read), and the write is refused and planned again if anything
+    committed since (``write_unit``)."""
 
-
-class _ParallelReader:
-    """The reader a planner gets: a plain ``read``, plus ``many`` that sends independent
-    reads on separate connections at once, so the engine's reader pool runs them in
-    parallel. Why: a lineage unit of one event is eight round trips of 0.2-0.8 ms each,
-    one after the other; a pipeline on one connection did not help (the engine runs one
-    client's commands in turn: 207/188 events/s against 216/208 without, measured).
-    Consistency is the unit's: the planner read the audit head first, and the write is
-    refused and planned again if anything committed since (``write_unit``)."""
-
-    def __init__(self, read, pool) -> None:
-        self._read, self._pool = read, pool
+    def __init__(self, store: "FalkorDBStore") -> None:
+        self._store = store
 
     def __call__(self, name: str, **params: Any) -> list[dict]:
-        return self._read(name, **params)
+        return self._store.read(name, **params)
 
     def many(self, calls: list[tuple[str, dict]]) -> list[list[dict]]:
-        futures = [self._pool.submit(self._read, name, **params) for name, params in calls[1:]]
-        first = self._read(calls[0][0], **calls[0][1])   # this thread does one of them
-        return [first] + [f.result() for f in futures]
+        return self._store.read_many(calls)
 
 
 class UnsendableValue(ValueError):
@@ -305,8 +296,6 @@ class FalkorDBStore(GraphStore):
         self.graph_name = graph
         self._graph = self._db.select_graph(graph)
         self._conn: redis.Redis = self._db.connection
-        # starts no thread until a planner's reads are first sent side by side
-        self._pool = ThreadPoolExecutor(max_workers=READ_THREADS, thread_name_prefix="falkordb-read")
 
     # -- plumbing ---------------------------------------------------------------------
 
@@ -370,10 +359,19 @@ class FalkorDBStore(GraphStore):
     # -- the interface ----------------------------------------------------------------
 
     def read(self, name: str, **params: Any) -> list[dict]:
+        return self._read_text(self._q(name), params)
+
+    def read_many(self, calls: list[tuple[str, dict]]) -> list[list[dict]]:
+        """The answers of independent named reads, in order, from one query."""
+        text, params = union_reads.compose_reads(calls, self._q)
+        return union_reads.split(self._read_text(text, params, calls), len(calls))
+
+    def _read_text(self, text: str, params: dict, calls: list | None = None) -> list[dict]:
         try:
-            query = query_bytes(params, self._q(name))
+            query = query_bytes(params, text)
         except UnsendableValue as e:
-            raise ValidationFailed([Problem(e.path, str(e).split(": ", 1)[1])]) from e
+            raise ValidationFailed([Problem(union_reads.origin(e.path, calls) if calls else e.path,
+                                            str(e).split(": ", 1)[1])]) from e
         try:
             raw = self._conn.execute_command("GRAPH.RO_QUERY", self.graph_name, query, "--compact")
         except _UNREACHABLE as e:
@@ -381,7 +379,7 @@ class FalkorDBStore(GraphStore):
         return self._rows(QueryResult(self._graph, raw))
 
     def write_unit(self, planner: Planner) -> Any:
-        reader = _ParallelReader(self.read, self._pool)
+        reader = _UnitReader(self)
         for _ in range(_MAX_RETRIES):
             plan: Plan = planner(reader)
             if not plan.statements:
@@ -502,7 +500,6 @@ class FalkorDBStore(GraphStore):
         self._graph = self._db.select_graph(self.graph_name)
 
     def close(self) -> None:
-        self._pool.shutdown(wait=False)
         try:
             self._conn.close()
         finally:

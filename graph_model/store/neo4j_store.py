@@ -27,7 +27,7 @@ from neo4j.exceptions import (AuthError, ClientError, DriverError, IncompleteCom
 from neo4j.graph import Node, Path as GraphPath, Relationship
 
 from ..errors import PermissionDenied, Problem, StoreUnavailable, ValidationFailed, WriteFailed
-from . import console_read, queries, schema_setup
+from . import console_read, queries, schema_setup, union_reads
 from .base import ConsoleResult, GraphStore, Plan, Planner
 
 
@@ -125,8 +125,17 @@ class Neo4jStore(GraphStore):
 
     def write_unit(self, planner: Planner) -> Any:
         def work(tx: neo4j.ManagedTransaction) -> Any:
+            def rows(text: str, params: dict) -> list[dict]:
+                return [{k: _to_python(v) for k, v in r.items()} for r in tx.run(text, params)]
+
             def reader(name: str, **params: Any) -> list[dict]:
-                return [{k: _to_python(v) for k, v in r.items()} for r in tx.run(self._q(name), params)]
+                return rows(self._q(name), params)
+
+            def many(calls: list[tuple[str, dict]]) -> list[list[dict]]:
+                """Independent reads as one query, one round trip (``union_reads``)."""
+                text, params = union_reads.compose_reads(calls, self._q)
+                return union_reads.split(rows(text, params), len(calls))
+            reader.many = many   # type: ignore[attr-defined]
 
             plan: Plan = planner(reader)
             if not plan.statements:

@@ -61,14 +61,26 @@ def test_readonly_query_reports_syntax_errors(store):
 
 
 def test_a_planner_gets_independent_reads_answered_in_order(store):
-    """``read_all`` runs a planner's independent reads side by side where the engine can
-    (FalkorDB's reader pool) and in turn where it cannot (Neo4j's transaction); either
-    way each answer is the one its read alone gives, in the order asked."""
+    """``read_all`` joins a planner's independent reads into one query (``union_reads``);
+    each answer is still the one its read alone gives, in the order asked, whatever the
+    read's shape: aggregation, ``collect`` of maps, ``ORDER BY``, no rows, a key read twice."""
     from graph_model.store.base import Plan, read_all
+    manifest.ingest(store, parse.validate(small()), actor="t")
     raw_write(store, "UNWIND range(1, 30) AS i CREATE (:Artifact {uid: 'x/a' + toString(i), kind: 'model'})")
     calls = [("ol_artifacts_by_uids", {"uids": [f"x/a{i}" for i in range(k, k + 5)]}) for k in (1, 11, 21, 40)]
+    calls += [("audit_head", {}), ("people_by_ids", {"ids": ["ana", "bo", "nobody"]}),
+              ("ol_artifacts_by_uids", {"uids": ["x/a1"]}), ("ol_runs_by_ids", {"ids": []}),
+              ("ol_versions_by_uids", {"uids": ["models/churn@2", "features/user@1"]}),
+              ("window_versions_of", {"uids": ["models/churn", "raw/events"], "since": 0, "at": 2**62}),
+              ("latest_versions_of", {"uids": ["models/churn", "raw/events", "x/a1"]})]
     alone = [store.read(name, **params) for name, params in calls]
     together = store.write_unit(lambda reader: Plan([], result=read_all(reader, calls)))
     assert together == alone
-    assert [sorted(r["uid"] for r in rows) for rows in together][:3] == [
+    assert [sorted(r["uid"] for r in rows) for rows in together[:3]] == [
         sorted(f"x/a{i}" for i in range(k, k + 5)) for k in (1, 11, 21)] and together[3] == []
+    assert together[4][0]["seq"] > 0 and sorted(p["id"] for p in together[5]) == ["ana", "bo"]
+    assert [r["version"] for r in together[9]] == ["models/churn@1", "models/churn@2",
+                                                   "raw/events@2026-11-20", "raw/events@2026-11-21"]
+    assert sorted(r["latest"] for r in together[10]) == ["models/churn@2", "raw/events@2026-11-21"]
+    assert {u["relation"] for r in together[8] if r["uid"] == "models/churn@2" for u in r["upstream"]} == {
+        "trained_on", "evaluated_on"}
