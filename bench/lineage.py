@@ -187,6 +187,10 @@ def incident_probe(port: int, uid: str, stop: threading.Event, out: list[float])
 
 # -- set-up -----------------------------------------------------------------------------
 
+def _artifacts(store) -> int:
+    return store.query_readonly("MATCH (a:Artifact) RETURN count(a) AS n", {}, 60_000, 1).rows[0][0]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -215,7 +219,10 @@ def preload(args: argparse.Namespace, home: Path) -> tuple[str, float]:
         shutil.rmtree(home)
         shutil.copytree(args.from_home, home, ignore=shutil.ignore_patterns("leases", "*.sock", "*.pid"))
     with open_store(config) as store:
-        if not args.from_home:
+        reuse = args.reuse and args.backend == "neo4j" and _artifacts(store) >= args.size
+        if reuse:
+            log(f"neo4j: reusing the organisation already loaded ({_artifacts(store)} artifacts)")
+        if not args.from_home and not reuse:
             store.clear()
             store.ensure_schema()
             now = datetime.now(timezone.utc)
@@ -226,7 +233,7 @@ def preload(args: argparse.Namespace, home: Path) -> tuple[str, float]:
         from app.access import tokens
         person = store.read("first_active_person")[0]["id"]
         issued = tokens.create(store, person=person, team=None, scopes=["read", "lineage"],
-                               actor="bench", name="bench-feed")
+                               actor="bench", name=f"bench-feed-{uuid.uuid4().hex[:8]}")
         AUTH["Authorization"] = f"Bearer {issued.token}"
     return uid, elapsed
 
@@ -342,6 +349,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--from-home", help="falkordb: copy this data directory, holding an organisation "
                                        "loaded before (`ownergraph --home DIR demo --size N --no-serve`), "
                                        "instead of loading one; --size then only labels the result")
+    p.add_argument("--reuse", action="store_true",
+                   help="neo4j: keep the organisation an earlier run loaded (at least --size artifacts, "
+                        "plus what earlier streams added) instead of clearing and loading it again")
     p.add_argument("--seconds", type=float, default=60.0, help="length of the single and batch streams")
     p.add_argument("--only", default="single,batch,anchors", help="comma-separated: single, batch, anchors")
     p.add_argument("--layers", type=int, default=10, help="anchor workload: layers (default 10)")
