@@ -18,7 +18,7 @@ A separate lock node was not needed: only units that write ever take the lock.
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, Callable
 
 import neo4j
 from neo4j import GraphDatabase, Query, RoutingControl
@@ -28,7 +28,7 @@ from neo4j.graph import Node, Path as GraphPath, Relationship
 
 from ..errors import PermissionDenied, Problem, StoreUnavailable, ValidationFailed, WriteFailed
 from . import console_read, queries, schema_setup, union_reads
-from .base import ConsoleResult, GraphStore, Plan, Planner
+from .base import ConsoleResult, GraphStore, Plan, Planner, Statement
 from .compose import compose
 
 
@@ -51,6 +51,20 @@ _OUT_OF_MEMORY = ("Neo.TransientError.General.OutOfMemoryError",
 #: statement, each planned once and cached: composed, a 10k load ran 16.4-19.1k
 #: nodes+edges/s against 18.2-19.8k, and the round trips are a small share of them.
 COMPOSE_ROWS = 1000
+
+
+#: optimistic tries (lock, guard and statements in one query) before one that takes the
+#: lock first, reads the head again and plans under the lock (cannot be refused for a
+#: moved head)
+OPTIMISTIC_TRIES = 3
+
+
+class _Refused(Exception):
+    """The one-query unit failed: a moved head (plan again) or a refusal of its own."""
+
+    def __init__(self, guard: int | None, error: Neo4jError) -> None:
+        super().__init__(str(error))
+        self.guard, self.error = guard, error
 
 
 def _rows_in(statements: list) -> int:
@@ -153,6 +167,18 @@ class Neo4jStore(GraphStore):
             plan: Plan = planner(reader)
             if not plan.statements:
                 return plan.result
+            small = _rows_in(plan.statements) <= COMPOSE_ROWS
+            if small and optimistic:
+                # lock, guard and statements in one query: the guard reads the head once
+                # the lock is held, and fails the query if another unit moved it
+                lead = [Statement("audit_lock")] + (
+                    [Statement("audit_guard", {"seq": plan.guard})] if plan.guard is not None else [])
+                text, params = compose(lead + plan.statements, self._q)
+                try:
+                    tx.run(text, params).consume()
+                except Neo4jError as e:
+                    raise _Refused(plan.guard, e) from e
+                return plan.result
             tx.run(self._q("audit_lock")).consume()
             if plan.guard is not None and int(reader("audit_head")[0]["seq"]) != plan.guard:
                 plan = planner(reader)  # another unit committed first; the lock is ours now
@@ -166,6 +192,28 @@ class Neo4jStore(GraphStore):
                     tx.run(self._q(st.name), st.params).consume()
             return plan.result
 
+        optimistic = True
+        for attempt in range(OPTIMISTIC_TRIES + 1):
+            optimistic = attempt < OPTIMISTIC_TRIES   # the last try takes the lock first
+            try:
+                return self._write(work)
+            except _Refused as r:
+                if r.guard is None or self._head_seq() == r.guard:
+                    raise self._refusal(r.error) from r.error   # refused for its own sake
+                # another unit moved the head first: plan again over its result
+        raise AssertionError("unreachable: the last try takes the lock first")
+
+    def _head_seq(self) -> int:
+        try:
+            return int(self.read("audit_head")[0]["seq"])
+        except StoreUnavailable:
+            return -1
+
+    def _refusal(self, e: Neo4jError) -> WriteFailed:
+        return WriteFailed(f"the store refused the write ({e.code}), so nothing of it was "
+                           f"written: {e.message}")
+
+    def _write(self, work: Callable) -> Any:
         try:
             with self._session() as s:
                 return s.execute_write(work)
@@ -178,8 +226,7 @@ class Neo4jStore(GraphStore):
         except TransientError as e:  # still transient after the driver's retries
             raise StoreUnavailable(f"Neo4j at {self.uri} could not apply the write now: {e}") from e
         except Neo4jError as e:  # refused by the engine: the transaction was rolled back
-            raise WriteFailed(f"the store refused the write ({e.code}), so nothing of it was "
-                              f"written: {e.message}") from e
+            raise self._refusal(e) from e
 
     def query_readonly(self, text: str, params: dict, timeout_ms: int, row_cap: int) -> ConsoleResult:
         """EXPLAIN first: the planner's query type must be read-only ('r'); then run it

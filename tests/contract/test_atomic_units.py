@@ -158,3 +158,39 @@ def test_a_no_op_unit_writes_nothing_not_even_a_lock(store):
         with store._driver.session() as s:
             props = s.run("MATCH (h:AuditHead) RETURN keys(h) AS k").single()["k"]
         assert sorted(props) == ["hash", "id", "seq"]  # no lock marker left behind
+
+
+def test_a_unit_planned_before_another_commits_is_planned_again(store):
+    """The plan carries the audit head it was made against: when another unit commits
+    between this unit's reads and its write, the write is refused whole and planned again
+    over the new state (on Neo4j: the lock, the guard and the statements are one query
+    first, then the lock is taken first), so both land and the chain stays one."""
+    import threading
+    manifest.ingest(store, parse.validate(small()), actor="t")
+    plans: list[int] = []
+
+    def person(pid: str):
+        def planner(reader, at):
+            reader("people_by_ids", ids=[pid])
+            return write_path.ChangePlan([Statement("upsert_people", {"rows": [
+                {"id": pid, "name": pid, "email": None, "handle": None, "active": True}]})],
+                [audit.Change("person.create", "person", pid, {"name": pid})])
+        return planner
+
+    def mine(reader, at):
+        plans.append(1)
+        plan = person("mine")(reader, at)
+        if len(plans) <= 2:   # another writer commits after this plan read the head, twice
+            t = threading.Thread(target=write_path.apply,
+                                 args=(store, person(f"other{len(plans)}")), kwargs={"actor": "x"})
+            t.start()
+            t.join()
+        return plan
+
+    summary = write_path.apply(store, mine, actor="me")
+    assert len(plans) == 3 and summary.events == 1
+    ids = {r["id"] for r in store.read("people_by_ids", ids=["mine", "other1", "other2"])}
+    assert ids == {"mine", "other1", "other2"}
+    events = store.read("audit_events_page", after=0, limit=1000)
+    assert [e["target"] for e in events[-3:]] == ["other1", "other2", "mine"]
+    audit.verify(store)
