@@ -72,7 +72,9 @@ def test_a_planner_gets_independent_reads_answered_in_order(store):
               ("ol_artifacts_by_uids", {"uids": ["x/a1"]}), ("ol_runs_by_ids", {"ids": []}),
               ("ol_versions_by_uids", {"uids": ["models/churn@2", "features/user@1"]}),
               ("window_versions_of", {"uids": ["models/churn", "raw/events"], "since": 0, "at": 2**62}),
-              ("latest_versions_of", {"uids": ["models/churn", "raw/events", "x/a1"]})]
+              ("latest_versions_of", {"uids": ["models/churn", "raw/events", "x/a1"]}),
+              # enough keys that the embedded engine's reader sends the reads as two queries
+              ("ol_artifacts_by_uids", {"uids": [f"x/a{i}" for i in range(300)]})]
     alone = [store.read(name, **params) for name, params in calls]
     together = store.write_unit(lambda reader: Plan([], result=read_all(reader, calls)))
     assert together == alone
@@ -82,5 +84,6 @@ def test_a_planner_gets_independent_reads_answered_in_order(store):
     assert [r["version"] for r in together[9]] == ["models/churn@1", "models/churn@2",
                                                    "raw/events@2026-11-20", "raw/events@2026-11-21"]
     assert sorted(r["latest"] for r in together[10]) == ["models/churn@2", "raw/events@2026-11-21"]
+    assert len(together[11]) == 30
     assert {u["relation"] for r in together[8] if r["uid"] == "models/churn@2" for u in r["upstream"]} == {
         "trained_on", "evaluated_on"}

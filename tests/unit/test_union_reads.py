@@ -89,3 +89,26 @@ def test_the_head_is_read_first_on_its_own_otherwise():
     r = _Recording(joins=True)
     h = HeadFirst(r)
     assert h.head()["seq"] == 7 and r.asked == ["audit_head"]   # a planner that read nothing
+
+
+def test_a_large_read_in_two_halves_keeps_the_older_head():
+    """Two queries side by side may see the head on either side of a commit; the plan
+    must carry the older one, so that the write is refused if one came between."""
+    from graph_model.store import falkordb_store
+
+    class Halves:
+        def __init__(self):
+            self.heads = iter([8, 7])   # the first half answered after a commit
+
+        def reader_pool(self):
+            from concurrent.futures import ThreadPoolExecutor
+            return ThreadPoolExecutor(max_workers=1)
+
+        def read_many(self, calls):
+            return [[{"seq": next(self.heads), "hash": "h"}] if n == "audit_head" else [{"n": n, "k": len(p["k"])}]
+                    for n, p in calls]
+
+    calls = [("audit_head", {})] + [(f"r{i}", {"k": list(range(100 + i))}) for i in range(4)]
+    got = falkordb_store._UnitReader(Halves()).many(calls)
+    assert got[0] == [{"seq": 7, "hash": "h"}]
+    assert [g[0]["n"] for g in got[1:]] == ["r0", "r1", "r2", "r3"] and [g[0]["k"] for g in got[1:]] == [100, 101, 102, 103]
