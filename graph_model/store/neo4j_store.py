@@ -6,12 +6,16 @@ why planners are side-effect free and statements MERGE on natural keys. Any erro
 inside it (a refused statement, a constraint, a dropped connection, a killed client)
 rolls the whole transaction back on the server.
 
-Serialisation: the planner runs first, without a lock. A plan with nothing to write
-ends there: a no-op unit takes no lock and writes nothing. A plan with statements
-then takes the audit head's write lock (``audit_lock``; the unit moves the head
-anyway, so this locks nothing the unit would not) and reads the head again: if
-another unit committed since the planner read it, the unit is planned again inside
-the same transaction, now under the lock, so that second plan cannot be overtaken.
+Serialisation: the planner runs first, without a lock; its independent reads go as one
+query with the audit head in it (``union_reads``, ``write_path.HeadFirst``). A plan
+with nothing to write ends there: a no-op unit takes no lock and writes nothing. A
+small plan (``COMPOSE_ROWS``) then runs as ONE query: the audit head's write lock
+(``audit_lock``; the unit moves the head anyway, so this locks nothing the unit would
+not), the guard (``audit_guard``: fails the query when the head is no longer the one
+the plan read) and the statements (``compose``). A failed guard rolls the transaction
+back and the unit is planned again; after ``OPTIMISTIC_TRIES`` such tries, and for
+every larger plan, the unit takes the lock first, reads the head again, plans again
+under the lock if it moved (so that plan cannot be overtaken) and runs its statements.
 A separate lock node was not needed: only units that write ever take the lock.
 """
 
