@@ -327,10 +327,24 @@ def run(args: argparse.Namespace) -> dict:
                 proc.kill()
             from .load_measure import server_errors   # the load bench keeps them the same way
             result["server_log_errors"] = server_errors(home / "serve.log", keep=5)
+            result["server_log_outages"] = outages(home / "serve.log")
         if args.backend == "falkordb":
             _stop_embedded(home)
         shutil.rmtree(home, ignore_errors=True)
     return result
+
+
+def outages(log: Path, keep: int = 8) -> list[str]:
+    """The store's outage lines in the server log (a 503 logs its reason at info level,
+    with no traceback), the most frequent first, with their counts."""
+    from collections import Counter
+    try:
+        lines = log.read_text(errors="replace").splitlines()
+    except OSError:
+        return []
+    marks = ("store unavailable on", "graph store", "went away", "reachable again")
+    seen = Counter(" ".join(line.split()[2:])[:400] for line in lines if any(m in line for m in marks))
+    return [f"{n}x {text}" for text, n in seen.most_common(keep)]
 
 
 def _stop_embedded(home: Path) -> None:
