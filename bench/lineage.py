@@ -343,7 +343,7 @@ def outages(log: Path, keep: int = 8) -> list[str]:
     except OSError:
         return []
     marks = ("store unavailable on", "graph store", "went away", "reachable again")
-    seen = Counter(" ".join(line.split()[2:])[:400] for line in lines if any(m in line for m in marks))
+    seen = Counter(" ".join(line.split())[:400] for line in lines if any(m in line for m in marks))
     return [f"{n}x {text}" for text, n in seen.most_common(keep)]
 
 

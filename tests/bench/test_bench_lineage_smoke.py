@@ -18,3 +18,18 @@ def test_every_stream_ran_without_errors():
     assert result["anchors_new_jobs"]["events"] == 20
     assert result["batch"]["events"] % 100 == 0
     assert result["incident_during_stream"]["n"] > 0
+    assert result["server_log_outages"] == [] and result["server_log_errors"] == []
+
+
+def test_outage_lines_are_counted_most_frequent_first(tmp_path):
+    log = tmp_path / "serve.log"
+    log.write_text("\n".join([
+        "graph store unavailable: too many writers; reconnecting in the background",
+        "serving on http://127.0.0.1:5000",
+        "graph store reachable again after 0.9 s",
+        "graph store unavailable: too many writers;  reconnecting in the background",
+    ]))
+    assert lineage.outages(log) == [
+        "2x graph store unavailable: too many writers; reconnecting in the background",
+        "1x graph store reachable again after 0.9 s"]
+    assert lineage.outages(tmp_path / "missing.log") == []
