@@ -328,6 +328,8 @@ def run(args: argparse.Namespace) -> dict:
             from .load_measure import server_errors   # the load bench keeps them the same way
             result["server_log_errors"] = server_errors(home / "serve.log", keep=5)
             result["server_log_outages"] = outages(home / "serve.log")
+            if result["server_log_outages"] and (home / "falkordb.log").exists():   # why the engine went away
+                result["engine_log_tail"] = (home / "falkordb.log").read_text(errors="replace").splitlines()[-60:]
         if args.backend == "falkordb":
             _stop_embedded(home)
         shutil.rmtree(home, ignore_errors=True)
