@@ -329,7 +329,7 @@ def run(args: argparse.Namespace) -> dict:
             result["server_log_errors"] = server_errors(home / "serve.log", keep=5)
             result["server_log_outages"] = outages(home / "serve.log")
             if result["server_log_outages"] and (home / "falkordb.log").exists():   # why the engine went away
-                result["engine_log_tail"] = (home / "falkordb.log").read_text(errors="replace").splitlines()[-60:]
+                result["engine_log"] = engine_events(home / "falkordb.log")
         if args.backend == "falkordb":
             _stop_embedded(home)
         shutil.rmtree(home, ignore_errors=True)
@@ -347,6 +347,17 @@ def outages(log: Path, keep: int = 8) -> list[str]:
     marks = ("store unavailable on", "graph store", "went away", "reachable again")
     seen = Counter(" ".join(line.split())[:400] for line in lines if any(m in line for m in marks))
     return [f"{n}x {text}" for text, n in seen.most_common(keep)]
+
+
+ENGINE_MARKS = ("signal", "crash", "bug report", "out of memory", "oom", "assert", "shutdown", "exited",
+                "ready to accept", "server initialized", "error", "killed", "fork")
+
+
+def engine_events(log: Path, keep: int = 80) -> list[str]:
+    """The embedded engine's log lines that tell a stop or a start (signals, crashes,
+    shutdowns, forks, errors), the last ``keep`` of them."""
+    lines = log.read_text(errors="replace").splitlines()
+    return [line for line in lines if any(m in line.lower() for m in ENGINE_MARKS)][-keep:]
 
 
 def _stop_embedded(home: Path) -> None:
