@@ -219,9 +219,10 @@ def preload(args: argparse.Namespace, home: Path) -> tuple[str, float]:
         shutil.rmtree(home)
         shutil.copytree(args.from_home, home, ignore=shutil.ignore_patterns("leases", "*.sock", "*.pid"))
     with open_store(config) as store:
-        reuse = args.reuse and args.backend == "neo4j" and _artifacts(store) >= args.size
+        loaded = _artifacts(store) if args.reuse and args.backend == "neo4j" else 0
+        reuse = loaded >= args.size
         if reuse:
-            log(f"neo4j: reusing the organisation already loaded ({_artifacts(store)} artifacts)")
+            log(f"neo4j: reusing the organisation already loaded ({loaded} artifacts)")
         if not args.from_home and not reuse:
             store.clear()
             store.ensure_schema()
@@ -337,8 +338,8 @@ def run(args: argparse.Namespace) -> dict:
 
 
 def outages(log: Path, keep: int = 8) -> list[str]:
-    """The store's outage lines in the server log (a 503 logs its reason at info level,
-    with no traceback), the most frequent first, with their counts."""
+    """The store's outage lines in the server log (an outage is one warning line with
+    its reason, no traceback), the most frequent first, with their counts."""
     from collections import Counter
     try:
         lines = log.read_text(errors="replace").splitlines()

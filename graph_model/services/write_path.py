@@ -62,8 +62,8 @@ class HeadFirst:
     def __init__(self, reader: Reader) -> None:
         self._reader = reader
         self._head: dict | None = None
-        if getattr(reader, "many", None) is None:
-            self.many = None   # type: ignore[assignment] -- ``read_all`` then reads in turn
+        # ``read_all`` joins reads only through a reader that has ``many``
+        self.many = self._many if getattr(reader, "many", None) is not None else None
 
     def head(self) -> dict:
         if self._head is None:
@@ -74,7 +74,7 @@ class HeadFirst:
         self.head()
         return self._reader(name, **params)
 
-    def many(self, calls: list[tuple[str, dict]]) -> list[list[dict]]:
+    def _many(self, calls: list[tuple[str, dict]]) -> list[list[dict]]:
         if self._head is not None:
             return self._reader.many(calls)
         first, *rest = self._reader.many([("audit_head", {}), *calls])

@@ -125,6 +125,11 @@ class GraphStore(ABC):
         self.close()
 
 
+def list_items(params: dict[str, Any]) -> int:
+    """How many rows or keys a statement's or read's parameters carry (their lists' items)."""
+    return sum(len(v) for v in params.values() if isinstance(v, list))
+
+
 def batched(rows: list, size: int = BATCH_ROWS):
     """Yield slices of ``rows`` of at most ``size`` (for UNWIND statements)."""
     for start in range(0, len(rows), size):

@@ -41,14 +41,31 @@ def compose(statements: list[Statement], text_of: Callable[[str], str]) -> tuple
         if _TAIL.search(text):
             raise ValueError(f"write statement {st.name!r} returns rows; it cannot be part of a unit")
 
-        def rename(m: re.Match, i=i, st=st) -> str:
-            name = m.group(1)
-            if name not in st.params:
-                raise ValueError(f"statement {st.name!r} uses ${name} but was not given it")
-            return f"$s{i}_{name}"
-
-        parts.append(_PARAM.sub(rename, text))
-        for key, value in st.params.items():
-            params[f"s{i}_{key}"] = value
+        part, renamed = rename_params(text, st.params, f"s{i}_", st.name)
+        parts.append(part)
+        params.update(renamed)
     joined = "\n".join(f"{part}\nWITH count(*) AS _s{i}" for i, part in enumerate(parts))
     return joined + "\nRETURN count(*) AS parts", params
+
+
+def rename_params(text: str, given: dict[str, Any], prefix: str, name: str) -> tuple[str, dict[str, Any]]:
+    """``text`` with each ``$p`` renamed ``$<prefix>p``, and ``given`` renamed alike, so
+    that parts joined into one query cannot collide (``compose``, ``union_reads``).
+
+    Raises:
+        ValueError: the text uses a parameter it was not given (a programming error).
+    """
+    def rename(m: re.Match) -> str:
+        if m.group(1) not in given:
+            raise ValueError(f"{name!r} uses ${m.group(1)} but was not given it")
+        return f"${prefix}{m.group(1)}"
+
+    return _PARAM.sub(rename, text), {f"{prefix}{k}": v for k, v in given.items()}
+
+
+def origin(path: str, names: list[str], letter: str) -> str:
+    """A renamed parameter's path as its own part names it: with ``letter`` "r",
+    ``r2_uids[0]`` -> ``<names[2]>: uids[0]``; a path of no part comes back as it is."""
+    part, _, rest = path.partition("_")
+    i = int(part[1:]) if part[:1] == letter and part[1:].isdigit() else -1
+    return f"{names[i]}: {rest}" if 0 <= i < len(names) else path

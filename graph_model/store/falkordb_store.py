@@ -50,8 +50,8 @@ from falkordb.query_result import QueryResult
 from ..errors import (ConsoleEngineStopped, ConsoleEngineUnavailable, EngineStopped, PermissionDenied, Problem,
                       StoreUnavailable, ValidationFailed, WriteFailed)
 from . import console_engine, console_ranges, console_read, queries, schema_setup, union_reads
-from .base import ConsoleResult, GraphStore, Plan, Planner, Statement
-from .compose import compose
+from .base import ConsoleResult, GraphStore, Plan, Planner, Statement, list_items
+from .compose import compose, origin
 from .embedded import EmbeddedServer, compact_aof, stored_secret
 
 #: redis-py's own classes for "the server did not answer" (BusyLoadingError is a
@@ -84,18 +84,18 @@ class _UnitReader:
         return self._store.read(name, **params)
 
     def many(self, calls: list[tuple[str, dict]]) -> list[list[dict]]:
-        keys = sum(len(v) for _, p in calls for v in p.values() if isinstance(v, list))
+        keys = sum(list_items(p) for _, p in calls)
         if keys < SPLIT_KEYS or len(calls) < 3:
             return self._store.read_many(calls)
         head = calls[0][0] == "audit_head"
         first = 1 if head else 0
         halves: tuple[list[int], list[int]] = ([], [])
         weight = [0, 0]
-        order = sorted(range(first, len(calls)), key=lambda i: -_keys(calls[i]))
+        order = sorted(range(first, len(calls)), key=lambda i: -list_items(calls[i][1]))
         for i in order:   # the heaviest first, each to the lighter half
             side = 0 if weight[0] <= weight[1] else 1
             halves[side].append(i)
-            weight[side] += _keys(calls[i])
+            weight[side] += list_items(calls[i][1])
         lead = [0] if head else []
         asks = [lead + sorted(h) for h in halves]
         later = self._store.reader_pool().submit(self._store.read_many, [calls[i] for i in asks[1]])
@@ -111,10 +111,6 @@ class _UnitReader:
 #: keys (list items in the parameters) from which a planner's joined read is sent as two
 #: queries side by side (a single event's reads carry about ten, a batch of 100 hundreds)
 SPLIT_KEYS = 200
-
-
-def _keys(call: tuple[str, dict]) -> int:
-    return sum(len(v) for v in call[1].values() if isinstance(v, list))
 
 
 class UnsendableValue(ValueError):
@@ -414,7 +410,7 @@ class FalkorDBStore(GraphStore):
         try:
             query = query_bytes(params, text)
         except UnsendableValue as e:
-            raise ValidationFailed([Problem(union_reads.origin(e.path, calls) if calls else e.path,
+            raise ValidationFailed([Problem(origin(e.path, [n for n, _ in calls], "r") if calls else e.path,
                                             str(e).split(": ", 1)[1])]) from e
         try:
             raw = self._conn.execute_command("GRAPH.RO_QUERY", self.graph_name, query, "--compact")
@@ -452,9 +448,7 @@ class FalkorDBStore(GraphStore):
             return query_bytes(params, text)
         except UnsendableValue as e:
             # s3_rows[0].name -> upsert_people: rows[0].name
-            part, _, rest = e.path.partition("_")
-            st = statements[int(part[1:])] if part[1:].isdigit() else None
-            where = f"{st.name}: {rest}" if st else e.path
+            where = origin(e.path, [st.name for st in statements], "s")
             raise ValidationFailed([Problem(where, str(e).split(": ", 1)[1])]) from e
         except ValueError as e:
             raise ValidationFailed([Problem("write", str(e))]) from e

@@ -32,7 +32,7 @@ from neo4j.graph import Node, Path as GraphPath, Relationship
 
 from ..errors import PermissionDenied, Problem, StoreUnavailable, ValidationFailed, WriteFailed
 from . import console_read, queries, schema_setup, union_reads
-from .base import ConsoleResult, GraphStore, Plan, Planner, Statement
+from .base import ConsoleResult, GraphStore, Plan, Planner, Statement, list_items
 from .compose import compose
 
 
@@ -72,7 +72,7 @@ class _Refused(Exception):
 
 
 def _rows_in(statements: list) -> int:
-    return sum(len(v) for st in statements for v in st.params.values() if isinstance(v, list))
+    return sum(list_items(st.params) for st in statements)
 
 
 def _to_python(value: Any) -> Any:
@@ -196,7 +196,6 @@ class Neo4jStore(GraphStore):
                     tx.run(self._q(st.name), st.params).consume()
             return plan.result
 
-        optimistic = True
         for attempt in range(OPTIMISTIC_TRIES + 1):
             optimistic = attempt < OPTIMISTIC_TRIES   # the last try takes the lock first
             try:

@@ -18,9 +18,10 @@ a query used here must name its column (``... AS x``); ``ValueError`` otherwise.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Callable
 
-_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+from .compose import rename_params
 _RETURN = re.compile(r"\bRETURN\b", re.IGNORECASE)
 _TAIL = re.compile(r"\b(ORDER\s+BY|SKIP|LIMIT)\b", re.IGNORECASE)
 _ALIAS = re.compile(r"\bAS\s+([A-Za-z_][A-Za-z0-9_]*)\s*$", re.IGNORECASE)
@@ -45,8 +46,11 @@ def _top_level_commas(text: str) -> list[int]:
     return out
 
 
+@lru_cache(maxsize=512)
 def as_part(text: str, index: int) -> str:
-    """``text`` (one read query) rewritten to answer ``part`` and ``row`` columns."""
+    """``text`` (one read query of ``cypher/``) rewritten to answer ``part`` and ``row``
+    columns. Only the query's own text and the integer ``index`` go into it: values
+    stay parameters."""
     plain = _blank_strings(text)
     returns = list(_RETURN.finditer(plain))
     if not returns:
@@ -66,7 +70,7 @@ def as_part(text: str, index: int) -> str:
                              f"{body[a + 1:b].strip()!r}")
         aliases.append(m.group(1))
     row = ", ".join(f"{a}: {a}" for a in aliases)
-    return f"{text[:at.start()]}WITH{body}\nRETURN {index} AS part, {{{row}}} AS row"
+    return f"{text[:at.start()]}WITH{body}\nRETURN {int(index)} AS part, {{{row}}} AS row"
 
 
 def compose_reads(calls: list[tuple[str, dict[str, Any]]],
@@ -75,12 +79,9 @@ def compose_reads(calls: list[tuple[str, dict[str, Any]]],
     (the call's index) and ``row`` (its columns as a map): ``split`` undoes it."""
     parts, params = [], {}
     for i, (name, given) in enumerate(calls):
-        def rename(m: re.Match, i=i, name=name, given=given) -> str:
-            if m.group(1) not in given:
-                raise ValueError(f"read {name!r} uses ${m.group(1)} but was not given it")
-            return f"$r{i}_{m.group(1)}"
-        parts.append(_PARAM.sub(rename, _cached_part(text_of(name), i)))
-        params.update({f"r{i}_{k}": v for k, v in given.items()})
+        part, renamed = rename_params(as_part(text_of(name), i), given, f"r{i}_", name)
+        parts.append(part)
+        params.update(renamed)
     return "\nUNION ALL\n".join(parts), params
 
 
@@ -90,22 +91,3 @@ def split(rows: list[dict], count: int) -> list[list[dict]]:
     for r in rows:
         out[int(r["part"])].append(r["row"])
     return out
-
-
-def origin(path: str, calls: list[tuple[str, dict]]) -> str:
-    """A renamed parameter's path as its own read names it: ``r2_uids[0]`` ->
-    ``ol_runs_by_ids: uids[0]``."""
-    part, _, rest = path.partition("_")
-    i = int(part[1:]) if part[:1] == "r" and part[1:].isdigit() else -1
-    return f"{calls[i][0]}: {rest}" if 0 <= i < len(calls) else path
-
-
-_PARTS: dict[tuple[str, int], str] = {}
-
-
-def _cached_part(text: str, index: int) -> str:
-    key = (text, index)
-    part = _PARTS.get(key)
-    if part is None:
-        part = _PARTS[key] = as_part(text, index)
-    return part

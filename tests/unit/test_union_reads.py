@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graph_model.services.write_path import HeadFirst
-from graph_model.store import queries, union_reads
+from graph_model.store import compose, queries, union_reads
 
 
 def test_return_becomes_a_with_and_a_part_row():
@@ -40,7 +40,7 @@ def test_parameters_are_renamed_per_part_and_must_be_given():
 def test_split_and_origin():
     rows = [{"part": 1, "row": {"x": 1}}, {"part": 0, "row": {"x": 2}}, {"part": 1, "row": {"x": 3}}]
     assert union_reads.split(rows, 3) == [[{"x": 2}], [{"x": 1}, {"x": 3}], []]
-    assert union_reads.origin("r1_uids[0]", [("a", {}), ("ol_runs_by_ids", {})]) == "ol_runs_by_ids: uids[0]"
+    assert compose.origin("r1_uids[0]", ["a", "ol_runs_by_ids"], "r") == "ol_runs_by_ids: uids[0]"
 
 
 def test_every_planner_read_can_be_joined():
