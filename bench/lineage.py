@@ -331,6 +331,7 @@ def run(args: argparse.Namespace) -> dict:
             result["server_log_outages"] = outages(home / "serve.log")
             if result["server_log_outages"] and (home / "falkordb.log").exists():   # why the engine went away
                 result["engine_log"] = engine_events(home / "falkordb.log")
+                result["engine_crash_reports"] = crash_reports(home / "falkordb.log")
         if args.backend == "falkordb":
             _stop_embedded(home)
         shutil.rmtree(home, ignore_errors=True)
@@ -359,6 +360,25 @@ def engine_events(log: Path, keep: int = 80) -> list[str]:
     shutdowns, forks, errors), the last ``keep`` of them."""
     lines = log.read_text(errors="replace").splitlines()
     return [line for line in lines if any(m in line.lower() for m in ENGINE_MARKS)][-keep:]
+
+
+def crash_reports(log: Path, keep_lines: int = 400) -> list[list[str]]:
+    """Each crash report the engine wrote (from its "BUG REPORT START" line to its END
+    line), at most ``keep_lines`` lines each: the stack trace and the command that ran
+    are what narrowing a crash down needs."""
+    reports, current = [], None
+    for line in log.read_text(errors="replace").splitlines():
+        if "BUG REPORT START" in line:
+            current = []
+        if current is not None:
+            if len(current) < keep_lines:
+                current.append(line)
+            if "BUG REPORT END" in line:
+                reports.append(current)
+                current = None
+    if current:
+        reports.append(current)   # cut short: the engine died while writing it
+    return reports
 
 
 def _stop_embedded(home: Path) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..clock import now_ms
 from ..schema import from_epoch_ms
 from ..store.base import GraphStore
-from . import artifact_flags, code_changes, lineage_walk, ownership, paging, playbooks, resolve, runs
+from . import artifact_flags, code_changes, lineage_walk, ownership, paging, playbooks, read_batch, resolve, runs
 from .person_view import load_people
 from .recent_changes import CHANGE, classify as classify_recent
 
@@ -45,18 +45,36 @@ def incident(store: GraphStore, uid: str, *, version: str | None = None, depth: 
     reached = walk.artifacts()
     reached.pop(uid, None)  # earlier versions of the failing artifact itself are not "upstream"
     uids = [uid, *reached]
-    owned = ownership.load_owned(store, uids, at)
-    changes = ownership.load_last_changes(store, uids, at)
+    nearest = sorted(reached.items(), key=lambda kv: (kv[1]["distance"], kv[0]))
+    ordered = [(uid, 0)] + [(u, i["distance"]) for u, i in nearest]
+    # what the walk decides, read as one query; then what depends on those answers
+    owned, changes, code, path_changes, failed, reviewed = read_batch.together(
+        store,
+        lambda s: ownership.load_owned(s, uids, at),
+        lambda s: ownership.load_last_changes(s, uids, at),
+        lambda s: code_changes.recent(s, ordered, at),
+        lambda s: ownership.load_version_changes(s, list(walk.distance)),
+        lambda s: runs.failed(s, uids, at),
+        lambda s: artifact_flags.review_flags(s, uids, at))
+    on_path = {auid: ownership.newest_recent_row([path_changes[v] for v in info["versions"]
+                                                  if v in path_changes], at)
+               for auid, info in reached.items()}
+    if start["uid"] in path_changes:
+        on_path[uid] = ownership.newest_recent_row([path_changes[start["uid"]]], at)
+    own = owned[uid]
+    members, recents, playbook = read_batch.together(
+        store,
+        lambda s: ownership.load_members(s, {o.team["id"] for o in owned.values() if o.team}, at),
+        lambda s: classify_recent(s, {a: r for a, r in on_path.items() if r}, at),
+        # what to do about it: artifact, team or kind playbook, field by field (services.playbooks)
+        lambda s: playbooks.resolve(s.read, uid, own.kind, (own.team or {}).get("id")))
     person_ids = set()
     for o in owned.values():
         person_ids.update(p["id"] for p in ([o.owner] if o.owner else []) + o.stewards)
         if o.team:
             person_ids.update(o.team["escalation"])
     person_ids.update(c["author"] for c in changes.values() if c.get("author"))
-    nearest = sorted(reached.items(), key=lambda kv: (kv[1]["distance"], kv[0]))
-    code = code_changes.recent(store, [(uid, 0)] + [(u, i["distance"]) for u, i in nearest], at)
     person_ids.update(c["author"] for c in code if c.get("author"))
-    members = ownership.load_members(store, {o.team["id"] for o in owned.values() if o.team}, at)
     person_ids.update(pid for ids in members.values() for pid in ids)
     people = load_people(store, person_ids)
 
@@ -66,13 +84,6 @@ def incident(store: GraphStore, uid: str, *, version: str | None = None, depth: 
         if target_art in reached:
             relations.setdefault(target_art, []).append(e)
 
-    path_changes = ownership.load_version_changes(store, list(walk.distance))
-    on_path = {auid: ownership.newest_recent_row([path_changes[v] for v in info["versions"]
-                                                  if v in path_changes], at)
-               for auid, info in reached.items()}
-    if start["uid"] in path_changes:
-        on_path[uid] = ownership.newest_recent_row([path_changes[start["uid"]]], at)
-    recents = classify_recent(store, {a: r for a, r in on_path.items() if r}, at)
     upstream = []
     for auid, info in sorted(reached.items(), key=lambda kv: _order(kv[0], kv[1]["distance"], recents)):
         o = owned.get(auid)
@@ -86,7 +97,6 @@ def incident(store: GraphStore, uid: str, *, version: str | None = None, depth: 
                     flags=ownership.flags(o, change, at, recent.flag if recent else False))
         upstream.append(item)
 
-    failed = runs.failed(store, uids, at)
     for item in upstream:
         if item["uid"] in failed:
             item["flags"].append(runs.RUN_FAILED)
@@ -97,7 +107,6 @@ def incident(store: GraphStore, uid: str, *, version: str | None = None, depth: 
                    flags=ownership.flags(owned[uid], changes.get(uid), at, own_recent.flag if own_recent else False))
     if uid in failed:
         failing["flags"].append(runs.RUN_FAILED)
-    reviewed = artifact_flags.review_flags(store, uids, at)
     for item in [failing, *upstream]:
         item["flags"].extend(reviewed.get(item["uid"], []))
     for item in [failing, *upstream]:
@@ -123,8 +132,7 @@ def incident(store: GraphStore, uid: str, *, version: str | None = None, depth: 
                    "runs_failed": sum(runs.RUN_FAILED in u["flags"] for u in upstream)},
         "truncated": walk.truncated,
         "truncated_reason": walk.truncated_reason,
-        # what to do about it: artifact, team or kind playbook, field by field (services.playbooks)
-        "playbook": playbooks.resolve(store.read, uid, failing["kind"], (failing.get("team") or {}).get("id")),
+        "playbook": playbook,
     }
 
 

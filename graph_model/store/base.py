@@ -11,8 +11,9 @@ there, and plans again when another unit moved it first.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Iterator, Protocol
 
 BATCH_ROWS = 2000
 
@@ -82,6 +83,19 @@ class GraphStore(ABC):
     @abstractmethod
     def read(self, name: str, **params: Any) -> list[dict]:
         """Run named query ``name`` in a read transaction; rows as dicts."""
+
+    def read_many(self, calls: list[tuple[str, dict]]) -> list[list[dict]]:
+        """The answers of independent named reads ``(name, params)``, in order.
+
+        The engines join them into one query (``union_reads``: one round trip, one wait
+        for the engine, one snapshot); this default reads them one by one.
+        """
+        return [self.read(name, **params) for name, params in calls]
+
+    @contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """Engine settings for the length of a bulk load (``ingest.bulk``); none here."""
+        yield
 
     @abstractmethod
     def write_unit(self, planner: Planner) -> Any:

@@ -147,9 +147,17 @@ class Neo4jStore(GraphStore):
             raise StoreUnavailable(f"Neo4j at {self.uri} is unreachable: {e}") from e
 
     def read(self, name: str, **params: Any) -> list[dict]:
+        return self._read_text(self._q(name), params)
+
+    def read_many(self, calls: list[tuple[str, dict]]) -> list[list[dict]]:
+        """Independent reads as one query, one round trip (``union_reads``)."""
+        text, params = union_reads.compose_reads(calls, self._q)
+        return union_reads.split(self._read_text(text, params), len(calls))
+
+    def _read_text(self, text: str, params: dict) -> list[dict]:
         try:
             records, _, _ = self._driver.execute_query(
-                self._q(name), params, routing_=RoutingControl.READ, database_=self.database)
+                text, params, routing_=RoutingControl.READ, database_=self.database)
         except _UNREACHABLE as e:
             raise StoreUnavailable(f"Neo4j at {self.uri} is unreachable: {e}") from e
         return [{k: _to_python(v) for k, v in r.items()} for r in records]

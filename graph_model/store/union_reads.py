@@ -12,7 +12,8 @@ How: part ``i``'s final ``RETURN a AS x, b AS y`` becomes ``WITH a AS x, b AS y
 RETURN i AS part, {x: x, y: y} AS row`` (a ``WITH`` keeps grouping, ``DISTINCT``,
 ``ORDER BY`` and ``LIMIT`` as they were), its parameters are renamed ``$r<i>_<name>``,
 and the parts are joined by ``UNION ALL``, which keeps every row. Every projection of
-a query used here must name its column (``... AS x``); ``ValueError`` otherwise.
+a query used here must name its column (``... AS x``, or be a bare variable, which
+names itself); ``ValueError`` otherwise.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from .compose import rename_params
 _RETURN = re.compile(r"\bRETURN\b", re.IGNORECASE)
 _TAIL = re.compile(r"\b(ORDER\s+BY|SKIP|LIMIT)\b", re.IGNORECASE)
 _ALIAS = re.compile(r"\bAS\s+([A-Za-z_][A-Za-z0-9_]*)\s*$", re.IGNORECASE)
+_BARE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)$")   # a variable is its own column name
 _STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 
 
@@ -64,7 +66,8 @@ def as_part(text: str, index: int) -> str:
     cuts = [start - 1, *[c for c in _top_level_commas(items_plain) if c >= start], len(items_plain)]
     aliases = []
     for a, b in zip(cuts, cuts[1:]):
-        m = _ALIAS.search(items_plain[a + 1:b].strip())
+        item = items_plain[a + 1:b].strip()
+        m = _ALIAS.search(item) or _BARE.match(item)
         if not m:
             raise ValueError(f"every column of a joined read needs a name (`... AS x`): "
                              f"{body[a + 1:b].strip()!r}")

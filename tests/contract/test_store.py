@@ -87,3 +87,69 @@ def test_a_planner_gets_independent_reads_answered_in_order(store):
     assert len(together[11]) == 30
     assert {u["relation"] for r in together[8] if r["uid"] == "models/churn@2" for u in r["upstream"]} == {
         "trained_on", "evaluated_on"}
+
+
+def test_reads_joined_outside_a_unit_answer_as_each_alone(store):
+    """``read_many`` (the pages' joined reads, ``services.read_batch``) answers each read
+    as it alone does, in order, bare-variable columns, no rows and repeats included."""
+    manifest.ingest(store, parse.validate(small()), actor="t")
+    calls = [("owners_as_of", {"uids": ["models/churn", "raw/events", "nope"], "at": 2**62}),
+             ("last_changes", {"uids": ["models/churn", "raw/events"], "at": 2**62}),
+             ("people_by_ids", {"ids": []}),
+             ("owners_as_of", {"uids": ["models/churn"], "at": 2**62}),
+             ("review_facts_of", {"uids": ["models/churn"]})]
+    alone = [store.read(name, **params) for name, params in calls]
+    assert store.read_many(calls) == alone
+    assert sorted(r["uid"] for r in alone[0]) == ["models/churn", "raw/events"] and alone[2] == []
+
+
+def test_loaders_run_together_answer_as_they_do_alone(store):
+    """``read_batch.together``: loaders give what they give alone, with their foreseen
+    reads joined into one query, and a read that depends on an answer still answered."""
+    from graph_model.services import ownership, read_batch
+    manifest.ingest(store, parse.validate(small()), actor="t")
+    uids, at = ["models/churn", "raw/events", "nope"], 2**62
+    joined: list = []
+    real = store.read_many
+
+    def counting(calls):
+        joined.append([name for name, _ in calls])
+        return real(calls)
+
+    def dependent(s):
+        owned = ownership.load_owned(s, uids, at)   # its next read needs this answer
+        return ownership.load_members(s, {o.team["id"] for o in owned.values() if o.team}, at)
+
+    loaders = [lambda s: ownership.load_owned(s, uids, at), lambda s: ownership.load_last_changes(s, uids, at),
+               dependent]
+    alone = [loader(store) for loader in loaders]
+    store.read_many = counting
+    try:
+        together = read_batch.together(store, *loaders)
+    finally:
+        del store.read_many
+    assert together[1] == alone[1] and together[2] == alone[2] and alone[2]
+    assert {u: (o.owner, o.team) for u, o in together[0].items()} == {u: (o.owner, o.team) for u, o in alone[0].items()}
+    # the dependent loader's first read is loader 0's, asked once; its members read,
+    # unforeseeable from an empty answer, went on its own and was answered all the same
+    assert joined == [["owners_as_of", "last_changes"]]
+
+
+def test_a_bulk_load_leaves_the_engine_settings_as_they_were(store):
+    """The embedded engine folds matrix changes less often during a bulk load only."""
+    from graph_model.ingest import bulk
+    from graph_model.store import embedded
+
+    def setting():
+        conn = getattr(store, "_conn", None)
+        if conn is None or getattr(store, "_server", None) is None:
+            return None   # Neo4j, or a FalkorDB someone else runs: nothing is changed
+        return conn.execute_command("GRAPH.CONFIG", "GET", "DELTA_MAX_PENDING_CHANGES")[1]
+
+    before = setting()
+    seen = []
+    bulk.ingest_chunks(store, [small()], actor="t", progress=lambda r: seen.append(setting()))
+    assert setting() == before
+    if before is not None:
+        assert before == embedded.DELTA_MAX_PENDING_CHANGES
+        assert seen == [embedded.BULK_DELTA_MAX_PENDING_CHANGES]

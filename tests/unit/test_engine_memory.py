@@ -25,3 +25,12 @@ def test_the_engine_ceiling_follows_the_setting_else_half_the_memory_or_the_cont
     assert embedded.memory_ceiling({}) == 3 << 30
     monkeypatch.setattr(embedded, "container_memory", lambda: 1 << 30)
     assert embedded.memory_ceiling({}) == embedded.MIN_MEMORY
+
+
+
+def test_the_engine_folds_pending_changes_sooner_except_during_bulk_loads():
+    from graph_model.store import embedded
+    args = embedded.engine_settings(2)
+    assert args[args.index("THREAD_COUNT") + 1] == "4"
+    assert args[args.index("DELTA_MAX_PENDING_CHANGES") + 1] == str(embedded.DELTA_MAX_PENDING_CHANGES)
+    assert embedded.DELTA_MAX_PENDING_CHANGES < embedded.BULK_DELTA_MAX_PENDING_CHANGES

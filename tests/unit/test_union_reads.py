@@ -22,10 +22,15 @@ def test_distinct_and_keywords_inside_strings_are_kept():
     assert part.endswith("RETURN 0 AS part, {s: s, t: t} AS row")
 
 
-@pytest.mark.parametrize("text", ["MATCH (n) RETURN n", "MATCH (n) RETURN n.a AS a, count(*)", "MATCH (n) SET n.a = 1"])
+@pytest.mark.parametrize("text", ["MATCH (n) RETURN n.a", "MATCH (n) RETURN n.a AS a, count(*)", "MATCH (n) SET n.a = 1"])
 def test_unnamed_columns_or_no_return_are_refused(text):
     with pytest.raises(ValueError):
         union_reads.as_part(text, 0)
+
+
+def test_a_bare_variable_names_its_own_column():
+    part = union_reads.as_part("MATCH (n) WITH n.a AS a, count(*) AS c RETURN a, c AS total", 2)
+    assert part.endswith("WITH a, c AS total\nRETURN 2 AS part, {a: a, total: total} AS row")
 
 
 def test_parameters_are_renamed_per_part_and_must_be_given():
