@@ -45,7 +45,7 @@ QUERY_MEM_CAPACITY = 1 << 30   # bytes one query may allocate in the engine; see
 #: pending matrix changes before the engine folds them in; see engine_settings
 DELTA_MAX_PENDING_CHANGES = 1000
 #: the same while a bulk load runs (``ingest.bulk`` raises it for the load, then lowers it)
-BULK_DELTA_MAX_PENDING_CHANGES = 100_000
+BULK_DELTA_MAX_PENDING_CHANGES = 10_000
 
 
 def engine_settings(cpus: int | None = None) -> list[str]:
@@ -73,9 +73,9 @@ def engine_settings(cpus: int | None = None) -> list[str]:
       in a row: with the default, a unit's read went from 0.9 to 2.0 ms and its write
       from 2.0 to 6.2 ms of engine time; with 1,000 the read stayed at 0.8-0.9 ms and the
       write reached 3.3 ms. A bulk load folds more often with it (10k artifacts into the
-      100k store: 21-23 s against 18-19 s with 10,000, and 15-16 s with 100,000), so
-      ``ingest.bulk`` raises it to ``BULK_DELTA_MAX_PENDING_CHANGES`` for the length of a
-      load.
+      100k store: 21-23 s against 18-19 s with 10,000), so ``ingest.bulk`` sets it back to
+      the default, ``BULK_DELTA_MAX_PENDING_CHANGES``, for the length of a load. 100,000
+      loaded faster alone (15-16 s against 16-17 s) but not while read (bench/README.md).
 
     ``TIMEOUT_MAX`` stays off: it would also abort the product's long write units;
     console queries carry their own ``TIMEOUT``.
