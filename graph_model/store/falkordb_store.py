@@ -38,7 +38,7 @@ import logging
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -51,7 +51,7 @@ from falkordb.query_result import QueryResult
 
 from ..errors import (ConsoleEngineStopped, ConsoleEngineUnavailable, EngineStopped, PermissionDenied, Problem,
                       StoreUnavailable, ValidationFailed, WriteFailed)
-from . import console_engine, console_ranges, console_read, engine_turns, queries, schema_setup, union_reads
+from . import console_engine, console_ranges, console_read, queries, schema_setup, union_reads
 from .base import ConsoleResult, GraphStore, Plan, Planner, Statement, list_items
 from .compose import compose, origin
 from .embedded import (BULK_DELTA_MAX_PENDING_CHANGES, DELTA_MAX_PENDING_CHANGES, EmbeddedServer, compact_aof,
@@ -335,8 +335,6 @@ class FalkorDBStore(GraphStore):
         self._graph = self._db.select_graph(graph)
         self._conn: redis.Redis = self._db.connection
         self._pool: ThreadPoolExecutor | None = None
-        # reads side by side, a write alone: the engine crashes when they overlap
-        self._turns = engine_turns.for_engine(socket_path or f"{host or '127.0.0.1'}:{port}")
 
     # -- plumbing ---------------------------------------------------------------------
 
@@ -365,10 +363,9 @@ class FalkorDBStore(GraphStore):
             if (label, (key,)) in constraints:
                 continue
             try:
-                with self._turns.writing():
-                    self._conn.execute_command(
-                        "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE", label,
-                        "PROPERTIES", 1, key)
+                self._conn.execute_command(
+                    "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE", label,
+                    "PROPERTIES", 1, key)
                 created = True
             except redis.ResponseError:
                 # another process created it meanwhile (decided by state, not message text)
@@ -379,25 +376,22 @@ class FalkorDBStore(GraphStore):
 
     def _indexes(self) -> list[dict]:
         try:
-            with self._turns.reading():
-                res = self._graph.ro_query("CALL db.indexes() YIELD label, properties RETURN label, properties")
+            res = self._graph.ro_query("CALL db.indexes() YIELD label, properties RETURN label, properties")
         except redis.ResponseError:
             return []
         return [{"label": r[0], "properties": list(r[1])} for r in res.result_set]
 
     def _constraints(self) -> list:
         try:
-            with self._turns.reading():
-                res = self._graph.ro_query(
-                    "CALL db.constraints() YIELD type, label, properties RETURN type, label, properties")
+            res = self._graph.ro_query(
+                "CALL db.constraints() YIELD type, label, properties RETURN type, label, properties")
         except redis.ResponseError:
             return []
         return [(r[0], r[1], list(r[2])) for r in res.result_set]
 
     def _run_write(self, text: str, params: dict) -> QueryResult:
         try:
-            with self._turns.writing():
-                return self._graph.query(params_header(params) + text)
+            return self._graph.query(params_header(params) + text)
         except _UNREACHABLE as e:
             raise StoreUnavailable(f"FalkorDB is unreachable: {e}") from e
 
@@ -424,8 +418,7 @@ class FalkorDBStore(GraphStore):
             raise ValidationFailed([Problem(origin(e.path, [n for n, _ in calls], "r") if calls else e.path,
                                             str(e).split(": ", 1)[1])]) from e
         try:
-            with self._turns.reading():
-                raw = self._conn.execute_command("GRAPH.RO_QUERY", self.graph_name, query, "--compact")
+            raw = self._conn.execute_command("GRAPH.RO_QUERY", self.graph_name, query, "--compact")
         except _UNREACHABLE as e:
             raise StoreUnavailable(f"FalkorDB is unreachable: {e}") from e
         return self._rows(QueryResult(self._graph, raw))
@@ -441,8 +434,7 @@ class FalkorDBStore(GraphStore):
                 statements = [Statement("audit_guard", {"seq": plan.guard}), *statements]
             query = self._unit_query(statements)
             try:
-                with self._turns.writing():
-                    self._conn.execute_command("GRAPH.QUERY", self.graph_name, query, "--compact")
+                self._conn.execute_command("GRAPH.QUERY", self.graph_name, query, "--compact")
             except _UNREACHABLE as e:  # also a server still loading its data
                 raise StoreUnavailable(
                     "FalkorDB went away during a write; the write was applied whole or not at "
@@ -487,9 +479,7 @@ class FalkorDBStore(GraphStore):
         else:
             address = self._address()
         try:
-            # on the replica nothing else writes; on the shared engine it is a read like any other
-            with (self._turns.reading() if self._console is None else nullcontext()):
-                reply = console_read.run(address, self.graph_name, header, text, int(timeout_ms), int(row_cap))
+            reply = console_read.run(address, self.graph_name, header, text, int(timeout_ms), int(row_cap))
             res = QueryResult(self._graph, reply.raw)
         except (ConnectionRefusedError, FileNotFoundError) as e:   # never reached: not stopped by this query
             if self._console is not None:
@@ -565,8 +555,7 @@ class FalkorDBStore(GraphStore):
 
     def clear(self) -> None:
         try:
-            with self._turns.writing():
-                self._graph.delete()
+            self._graph.delete()
         except redis.ResponseError:
             pass  # no such graph yet
         except _UNREACHABLE as e:
