@@ -11,9 +11,8 @@ there, and plans again when another unit moved it first.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Protocol
+from typing import Any, Callable, Protocol
 
 BATCH_ROWS = 2000
 
@@ -91,11 +90,6 @@ class GraphStore(ABC):
         for the engine, one snapshot); this default reads them one by one.
         """
         return [self.read(name, **params) for name, params in calls]
-
-    @contextmanager
-    def bulk_load(self) -> Iterator[None]:
-        """Engine settings for the length of a bulk load (``ingest.bulk``); none here."""
-        yield
 
     @abstractmethod
     def write_unit(self, planner: Planner) -> Any:

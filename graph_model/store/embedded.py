@@ -42,10 +42,6 @@ SECRET_NAME = "engine.secret"
 CONFIG_NAME = "engine.conf"
 PORT_NAME = "falkordb.port"
 QUERY_MEM_CAPACITY = 1 << 30   # bytes one query may allocate in the engine; see engine_settings
-#: pending matrix changes before the engine folds them in; see engine_settings
-DELTA_MAX_PENDING_CHANGES = 1000
-#: the same while a bulk load runs (``ingest.bulk`` raises it for the load, then lowers it)
-BULK_DELTA_MAX_PENDING_CHANGES = 10_000
 
 
 def engine_settings(cpus: int | None = None, *, shared: bool = False) -> list[str]:
@@ -74,24 +70,13 @@ def engine_settings(cpus: int | None = None, *, shared: bool = False) -> list[st
       must fit too: the setting is global. Checked with the demo load, hotspots,
       incident and impact at 10k and 30k artifacts (1.0M nodes+edges): no refusal;
       not yet at 100k.
-    - ``DELTA_MAX_PENDING_CHANGES 1000`` (the engine's default is 10,000): new edges
-      wait in a side matrix that every traversal must merge in until the engine folds
-      it into the main one. Measured at 100k artifacts, 2,000 lineage units of 4 events
-      in a row: with the default, a unit's read went from 0.9 to 2.0 ms and its write
-      from 2.0 to 6.2 ms of engine time; with 1,000 the read stayed at 0.8-0.9 ms and the
-      write reached 3.3 ms. A bulk load folds more often with it (10k artifacts into the
-      100k store: 21-23 s against 18-19 s with 10,000), so ``ingest.bulk`` sets it back to
-      the default, ``BULK_DELTA_MAX_PENDING_CHANGES``, for the length of a load. 100,000
-      loaded faster alone (15-16 s against 16-17 s) but not while read (bench/README.md).
-
     ``TIMEOUT_MAX`` stays off: it would also abort the product's long write units;
     console queries carry their own ``TIMEOUT``.
     """
     cpus = cpus or os.cpu_count() or 2
     threads = max(4, 2 * cpus) if shared else 1
     return ["THREAD_COUNT", str(threads), "OMP_THREAD_COUNT", "1",
-            "QUERY_MEM_CAPACITY", str(QUERY_MEM_CAPACITY),
-            "DELTA_MAX_PENDING_CHANGES", str(DELTA_MAX_PENDING_CHANGES)]
+            "QUERY_MEM_CAPACITY", str(QUERY_MEM_CAPACITY)]
 
 
 MEMORY_ENV = "OWNERGRAPH_ENGINE_MEMORY"

@@ -34,13 +34,11 @@ refused with the statement and the value's path before anything is sent.
 
 from __future__ import annotations
 
-import logging
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import redis
 from falkordb import FalkorDB
@@ -54,10 +52,7 @@ from ..errors import (ConsoleEngineStopped, ConsoleEngineUnavailable, EngineStop
 from . import console_engine, console_ranges, console_read, queries, schema_setup, union_reads
 from .base import ConsoleResult, GraphStore, Plan, Planner, Statement, list_items
 from .compose import compose, origin
-from .embedded import (BULK_DELTA_MAX_PENDING_CHANGES, DELTA_MAX_PENDING_CHANGES, EmbeddedServer, compact_aof,
-                       stored_secret)
-
-log = logging.getLogger(__name__)
+from .embedded import EmbeddedServer, compact_aof, stored_secret
 
 #: redis-py's own classes for "the server did not answer" (BusyLoadingError is a
 #: ConnectionError); the engine's refusals are ResponseError
@@ -527,26 +522,6 @@ class FalkorDBStore(GraphStore):
             raise PermissionDenied(f"this console is read-only: the query would write "
                                    f"({', '.join(writes) or lines[0]}), so it is not explained either")
         return lines
-
-    @contextmanager
-    def bulk_load(self) -> Iterator[None]:
-        """The embedded engine folds pending matrix changes less often during a bulk load
-        (``embedded.engine_settings``: 20 % faster loads); a server someone else runs
-        keeps its own settings."""
-        if self._server is None:
-            yield
-            return
-        self._fold_every(BULK_DELTA_MAX_PENDING_CHANGES)
-        try:
-            yield
-        finally:
-            self._fold_every(DELTA_MAX_PENDING_CHANGES)
-
-    def _fold_every(self, changes: int) -> None:
-        try:
-            self._conn.execute_command("GRAPH.CONFIG", "SET", "DELTA_MAX_PENDING_CHANGES", changes)
-        except redis.RedisError as e:   # speed only; the load itself reports an engine gone away
-            log.debug("could not set DELTA_MAX_PENDING_CHANGES: %s", e)
 
     def _address(self) -> dict:
         """Where a console query's own connection goes: the product pool's settings."""

@@ -208,9 +208,6 @@ class RecoveringStore(GraphStore):
     def read_many(self, calls: list[tuple[str, dict]]) -> list[list[dict]]:
         return self._call("read_many", calls)
 
-    def bulk_load(self) -> Any:
-        return self._call("bulk_load")
-
     def write_unit(self, planner: Planner) -> Any:
         return self._call("write_unit", planner)
 

@@ -134,22 +134,3 @@ def test_loaders_run_together_answer_as_they_do_alone(store):
     # unforeseeable from an empty answer, went on its own and was answered all the same
     assert joined == [["owners_as_of", "last_changes"]]
 
-
-def test_a_bulk_load_leaves_the_engine_settings_as_they_were(store):
-    """The embedded engine folds matrix changes less often during a bulk load only."""
-    from graph_model.ingest import bulk
-    from graph_model.store import embedded
-
-    def setting():
-        conn = getattr(store, "_conn", None)
-        if conn is None or getattr(store, "_server", None) is None:
-            return None   # Neo4j, or a FalkorDB someone else runs: nothing is changed
-        return conn.execute_command("GRAPH.CONFIG", "GET", "DELTA_MAX_PENDING_CHANGES")[1]
-
-    before = setting()
-    seen = []
-    bulk.ingest_chunks(store, [small()], actor="t", progress=lambda r: seen.append(setting()))
-    assert setting() == before
-    if before is not None:
-        assert before == embedded.DELTA_MAX_PENDING_CHANGES
-        assert seen == [embedded.BULK_DELTA_MAX_PENDING_CHANGES]

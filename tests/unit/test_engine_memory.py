@@ -40,9 +40,3 @@ def test_the_engine_runs_one_query_at_a_time_unless_console_queries_share_it():
     assert threads(2) == 1 and threads(8) == 1
     assert threads(2, shared=True) == 4 and threads(8, shared=True) == 16
 
-
-def test_the_engine_folds_pending_changes_sooner_except_during_bulk_loads():
-    from graph_model.store import embedded
-    args = embedded.engine_settings(2)
-    assert args[args.index("DELTA_MAX_PENDING_CHANGES") + 1] == str(embedded.DELTA_MAX_PENDING_CHANGES)
-    assert embedded.DELTA_MAX_PENDING_CHANGES < embedded.BULK_DELTA_MAX_PENDING_CHANGES
