@@ -1,9 +1,8 @@
 """Runs independent loaders with all their reads sent as one joined query.
 
 Why: an incident answer made 21 reads one after the other, each a round trip and a
-turn in the engine's queue. The engine runs one query at a time
-(``embedded.engine_settings``), so under a lineage stream every read also waited for
-the write units in front of it: the answer took 55-80 ms at the median against 23 ms
+turn in the engine's queue; under a lineage stream every read also waited for the
+write units in front of it: the answer took 55-80 ms at the median against 23 ms
 alone (100k artifacts, measured). Most of those reads do not depend on each other's
 answers once the lineage walk is known.
 

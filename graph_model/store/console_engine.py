@@ -152,7 +152,7 @@ class ConsoleEngine:
             "--crash-memcheck-enabled", "no",
             "--pidfile", str(self.home / PID_NAME),
             "--logfile", str(self.home / LOG_NAME),
-            "--loadmodule", module, *embedded.engine_settings(shared=True),
+            "--loadmodule", module, *embedded.engine_settings(),
         ]
         try:
             proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,

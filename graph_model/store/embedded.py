@@ -44,24 +44,18 @@ PORT_NAME = "falkordb.port"
 QUERY_MEM_CAPACITY = 1 << 30   # bytes one query may allocate in the engine; see engine_settings
 
 
-def engine_settings(cpus: int | None = None, *, shared: bool = False) -> list[str]:
-    """Module arguments of the embedded engine. ``shared``: console queries run on this
-    engine too (``OWNERGRAPH_CONSOLE_ENGINE=shared``, and the console's own replica).
+def engine_settings(cpus: int | None = None) -> list[str]:
+    """Module arguments that keep the responders' reads fast while analysts' console
+    queries run (issue: two heavy console queries made a plain artifact read wait 9.7 s).
 
-    - ``THREAD_COUNT``: how many queries the engine runs at once. **One** for the engine
-      the pages and writes use: this engine version crashes (a segmentation fault in a
-      read's matrix multiply) when queries overlap. Measured at 100k artifacts, lineage
-      streams of 45 s with incident reads beside them: with 4 threads, 5 of 19 runs
-      crashed, 2 of them while no write ran at all, so keeping writes apart from reads
-      (tried) is not enough; with 1 thread, none of 12 (bench/README.md). The engine
-      then takes one query at a time in arrival order; reads are short (``union_reads``
-      and ``services.read_batch`` join them), but a long one (a hotspot scan, up to 1.4 s
-      at 100k) holds the others for its length.
-      Where console queries run (``shared``, and the console's replica) it stays at twice
-      the cores, at least 4, so the console's slots (half the cores,
-      ``services/console_gate.py``) can never hold every thread: a heavy console query must
-      not stop the pages. A crash of the replica stops the console alone, which starts it
-      again; in ``shared`` mode the engine is exposed to the crash.
+    - ``THREAD_COUNT``: FalkorDB runs each query on one thread of a fixed pool, by
+      default one per core, so on 2 cores two heavy queries held every thread. Twice
+      the cores, at least 4, leaves threads free for the product's reads even when the
+      console's slots (half the cores, ``services/console_gate.py``) are all busy.
+      Known: this engine version sometimes crashes when queries overlap (bench/README.md,
+      5 of 19 lineage streams at 100k). One thread avoided it in 15 streams, but a test
+      run then hung in the engine's first ``CREATE INDEX`` with one thread, so it is not
+      used until that is understood; ownergraph restarts a crashed engine by itself.
     - ``OMP_THREAD_COUNT 1``: one query computes on one core, so a heavy one cannot take
       the other core too; the product's reads are small and gain nothing from more.
     - ``QUERY_MEM_CAPACITY``: the most one query may allocate (1 GiB), checked between
@@ -74,8 +68,7 @@ def engine_settings(cpus: int | None = None, *, shared: bool = False) -> list[st
     console queries carry their own ``TIMEOUT``.
     """
     cpus = cpus or os.cpu_count() or 2
-    threads = max(4, 2 * cpus) if shared else 1
-    return ["THREAD_COUNT", str(threads), "OMP_THREAD_COUNT", "1",
+    return ["THREAD_COUNT", str(max(4, 2 * cpus)), "OMP_THREAD_COUNT", "1",
             "QUERY_MEM_CAPACITY", str(QUERY_MEM_CAPACITY)]
 
 
@@ -432,7 +425,7 @@ class EmbeddedServer:
             "--crash-memcheck-enabled", "no",
             "--pidfile", str(self.pid_path),
             "--logfile", str(self.log_path),
-            "--loadmodule", module, *engine_settings(shared=not console_engine.enabled()),
+            "--loadmodule", module, *engine_settings(),
         ]
         try:
             proc = subprocess.Popen(

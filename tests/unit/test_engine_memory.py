@@ -27,16 +27,3 @@ def test_the_engine_ceiling_follows_the_setting_else_half_the_memory_or_the_cont
     assert embedded.memory_ceiling({}) == embedded.MIN_MEMORY
 
 
-
-def test_the_engine_runs_one_query_at_a_time_unless_console_queries_share_it():
-    """One engine thread where only the product's reads and writes run (the engine
-    crashes when queries overlap, see engine_settings); more where console queries run,
-    so they can never hold every thread."""
-    from graph_model.store import embedded
-
-    def threads(cpus, **kw):
-        args = embedded.engine_settings(cpus, **kw)
-        return int(args[args.index("THREAD_COUNT") + 1])
-    assert threads(2) == 1 and threads(8) == 1
-    assert threads(2, shared=True) == 4 and threads(8, shared=True) == 16
-
