@@ -29,16 +29,14 @@ def _key(name: str, params: dict) -> str:
     return name + "\x00" + json.dumps(params, sort_keys=True, default=repr)
 
 
-class _Recording:
-    """A store whose reads are remembered and answer no rows (first run)."""
+class _StandIn:
+    """A store whose ``read`` the subclass decides; anything else is the real store's."""
 
     def __init__(self, store: GraphStore) -> None:
         self._store = store
-        self.calls: dict[str, tuple[str, dict]] = {}
 
     def read(self, name: str, **params: Any) -> list[dict]:
-        self.calls.setdefault(_key(name, params), (name, params))
-        return []
+        raise NotImplementedError
 
     def read_many(self, calls: list[tuple[str, dict]]) -> list[list[dict]]:
         return [self.read(name, **params) for name, params in calls]
@@ -47,11 +45,23 @@ class _Recording:
         return getattr(self._store, attr)
 
 
-class _Answering:
+class _Recording(_StandIn):
+    """A store whose reads are remembered and answer no rows (first run)."""
+
+    def __init__(self, store: GraphStore) -> None:
+        super().__init__(store)
+        self.calls: dict[str, tuple[str, dict]] = {}
+
+    def read(self, name: str, **params: Any) -> list[dict]:
+        self.calls.setdefault(_key(name, params), (name, params))
+        return []
+
+
+class _Answering(_StandIn):
     """A store whose recorded reads answer from the joined query (second run)."""
 
     def __init__(self, store: GraphStore, answers: dict[str, list[dict]]) -> None:
-        self._store = store
+        super().__init__(store)
         self._answers = answers
 
     def read(self, name: str, **params: Any) -> list[dict]:
@@ -59,12 +69,6 @@ class _Answering:
         if rows is None:
             return self._store.read(name, **params)
         return [dict(r) for r in rows]   # two loaders asking the same never share rows
-
-    def read_many(self, calls: list[tuple[str, dict]]) -> list[list[dict]]:
-        return [self.read(name, **params) for name, params in calls]
-
-    def __getattr__(self, attr: str) -> Any:
-        return getattr(self._store, attr)
 
 
 def together(store: GraphStore, *loaders: Loader) -> list[Any]:
