@@ -13,7 +13,10 @@ How: the server of the data directory listens on a loopback port for this replic
 snapshot arrives over the socket), runs under the same memory ceiling, listens on
 ``console.sock`` and refuses writes. It is started by the first console query (and again
 after it stopped) and stopped with the server. A write shows on it within a
-millisecond (measured: p50 0.19 ms, max 0.65 ms on loopback); right after a (re)start it
+millisecond (measured: p50 0.19 ms, max 0.65 ms on loopback), and a console query first
+waits until the replica has applied every write the main engine had taken when the
+query arrived, so it never misses a write made just before it (a loaded CI machine once
+showed one missing without that wait); right after a (re)start it
 first copies the whole graph (about a second at the demo's size, 14-17 s at 100k
 artifacts, measured); a console query waits for it within its own time limit, and
 answers 503 with ``Retry-After`` if the copy is not done by then.
@@ -86,10 +89,13 @@ class ConsoleEngine:
         self.socket_path = self.home / SOCKET_NAME
         self.start_wait_s = start_wait_s
 
-    def address(self, wait_s: float | None = None) -> dict:
+    def address(self, wait_s: float | None = None, written_to: int | None = None) -> dict:
         """Where a console query goes: the replica's socket and password, once it holds
-        the whole graph. Starts it when it does not run, and waits for it at most
-        ``wait_s`` (the console query's time left), never more than ``start_wait_s``.
+        the whole graph and, given ``written_to`` (the main engine's replication offset
+        when the query arrived), every write up to it: an analyst who loads a manifest and
+        then queries it sees it. Starts the replica when it does not run, and waits for it
+        at most ``wait_s`` (the console query's time left), never more than
+        ``start_wait_s``.
 
         Raises:
             ConsoleEngineUnavailable: still copying the graph after that wait (it goes on
@@ -97,6 +103,7 @@ class ConsoleEngine:
                 replication port (started with ``shared``).
         """
         wait_s = self.start_wait_s if wait_s is None else min(wait_s, self.start_wait_s)
+        arrived = time.monotonic()
         secret = embedded.stored_secret(self.home)
         if not (_alive(self.home) and self._synced(secret, 0.5)):
             with embedded.locked(self.home):
@@ -113,7 +120,30 @@ class ConsoleEngine:
                         f"the console's engine is still copying the graph (it starts with the first "
                         f"console query and after a query stopped it); try again in a few seconds")
                 time.sleep(0.05)
+        if written_to is not None:
+            self._catch_up(secret, written_to, arrived + wait_s)
         return {"path": str(self.socket_path), "password": secret}
+
+    def _catch_up(self, secret: str | None, written_to: int, deadline: float) -> None:
+        """Wait until the replica has applied the main engine's stream up to
+        ``written_to`` (usually at once: a write shows within a millisecond)."""
+        import redis
+        conn = redis.Redis(unix_socket_path=str(self.socket_path), password=secret, socket_timeout=1.0)
+        try:
+            while True:
+                try:
+                    applied = int(conn.info("replication").get("master_repl_offset", -1))
+                except (redis.RedisError, OSError, ValueError):
+                    applied = -1
+                if applied >= written_to:
+                    return
+                if time.monotonic() > deadline:
+                    raise ConsoleEngineUnavailable(
+                        "the console's engine has not yet applied the latest writes; try again in a "
+                        "few seconds")
+                time.sleep(0.001)
+        finally:
+            conn.close()
 
     def _synced(self, secret: str | None, timeout: float) -> bool:
         """True when the replica is linked to the server and holds its snapshot."""

@@ -466,7 +466,7 @@ class FalkorDBStore(GraphStore):
         header = _console_header(params)
         if self._console is not None:   # waiting for a starting replica is part of the time limit
             started = time.monotonic()
-            address = self._console.address(wait_s=timeout_ms / 1000)
+            address = self._console.address(wait_s=timeout_ms / 1000, written_to=self._written_to())
             timeout_ms = int(timeout_ms - (time.monotonic() - started) * 1000)
             if timeout_ms < 1:
                 raise ConsoleEngineUnavailable("the console's engine was still starting when this query's time "
@@ -522,6 +522,15 @@ class FalkorDBStore(GraphStore):
             raise PermissionDenied(f"this console is read-only: the query would write "
                                    f"({', '.join(writes) or lines[0]}), so it is not explained either")
         return lines
+
+    def _written_to(self) -> int | None:
+        """The main engine's replication offset now: how far the console's replica must
+        have applied before a console query reads it (None when it cannot be read: the
+        query then runs on what the replica holds)."""
+        try:
+            return int(self._conn.info("replication")["master_repl_offset"])
+        except (redis.RedisError, OSError, KeyError, ValueError):
+            return None
 
     def _address(self) -> dict:
         """Where a console query's own connection goes: the product pool's settings."""
