@@ -66,7 +66,9 @@ def verify(store: GraphStore) -> int:
 
     Raises:
         AuditChainBroken: naming the first event whose content no longer matches its
-            hash, whose link to its predecessor is wrong, or that is missing.
+            hash, whose link to its predecessor is wrong, that is missing or stored
+            twice (the stored events are counted too: a repeated number at a page's
+            edge escapes the ordered walk).
     """
     expected_seq, prev, count = 1, "", 0
     after = 0
@@ -78,6 +80,12 @@ def verify(store: GraphStore) -> int:
         if len(page) < PAGE:
             break
         after = page[-1]["seq"]
+    stored = int(store.read("count_audit_events")[0]["n"])
+    if stored != count:   # an event sharing another's number at a page's edge: the walk skipped it
+        repeated = store.read("audit_repeated_seq")
+        seq = repeated[0]["seq"] if repeated and repeated[0]["seq"] is not None else count
+        raise AuditChainBroken(seq, f"is stored twice ({stored} events stored, {count} in the chain): "
+                                    f"an event was added outside the write path")
     head = store.read("audit_head")[0]
     if int(head["seq"]) != count or (head["hash"] or "") != prev:
         raise AuditChainBroken(count + 1 if int(head["seq"]) > count else count,
@@ -88,6 +96,8 @@ def verify(store: GraphStore) -> int:
 
 def _check(event: dict[str, Any], expected_seq: int, prev: str) -> None:
     seq = event["seq"]
+    if seq == expected_seq - 1:
+        raise AuditChainBroken(seq, "is stored twice: an event was added outside the write path")
     if seq != expected_seq:
         raise AuditChainBroken(expected_seq, "is missing (the next stored event is "
                                              f"{seq})")

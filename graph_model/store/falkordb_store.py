@@ -354,7 +354,18 @@ class FalkorDBStore(GraphStore):
                 self._run_write(statement, {})
                 created = True
         constraints = {(c[1], tuple(c[2])) for c in self._constraints()}
-        for label, key in schema_setup.UNIQUE_KEYS.items():
+        for label, key in schema_setup.FALKORDB_DROPPED_UNIQUE:
+            if (label, (key,)) in constraints:
+                try:
+                    self._conn.execute_command(
+                        "GRAPH.CONSTRAINT", "DROP", self.graph_name, "UNIQUE", "NODE", label,
+                        "PROPERTIES", 1, key)
+                    created = True
+                except redis.ResponseError:
+                    # another process dropped it meanwhile (decided by state, not message text)
+                    if (label, (key,)) in {(c[1], tuple(c[2])) for c in self._constraints()}:
+                        raise
+        for label, key in schema_setup.FALKORDB_UNIQUE_KEYS.items():
             if (label, (key,)) in constraints:
                 continue
             try:

@@ -47,6 +47,28 @@ def test_removed_event_is_detected(store):
     _load(store)  # still a no-op: nothing changed in the graph itself
 
 
+@pytest.mark.parametrize("page", [1000, 3])   # within a page, and at a page's edge
+def test_an_event_stored_twice_never_passes(store, monkeypatch, page):
+    """A second event with an existing number: Neo4j refuses it (a unique constraint);
+    the embedded engine has none on this key (schema_setup says why), so verification
+    must catch it wherever it sits in the walk."""
+    _load(store)
+    monkeypatch.setattr(audit, "PAGE", page)
+    copy = ("MATCH (e:AuditEvent {seq: 3}) CREATE (:AuditEvent {seq: e.seq, hash: e.hash, "
+            "prev_hash: e.prev_hash, actor: e.actor, action: e.action, target: e.target, "
+            "target_kind: e.target_kind, reason: e.reason, at: e.at, changes: e.changes})")
+    try:
+        raw_write(store, copy)
+    except Exception as e:   # the engine's own constraint
+        assert store.backend == "neo4j", e
+        assert audit.verify(store) == store.read("audit_head")[0]["seq"]
+        return
+    assert store.backend == "falkordb"
+    with pytest.raises(AuditChainBroken) as info:
+        audit.verify(store)
+    assert info.value.seq == 3 and "stored twice" in str(info.value)
+
+
 def test_rehashed_forgery_breaks_the_next_link(store):
     """Rewriting an event and its own hash still breaks the following event's link."""
     _load(store)
