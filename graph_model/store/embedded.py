@@ -44,6 +44,10 @@ PORT_NAME = "falkordb.port"
 QUERY_MEM_CAPACITY = 1 << 30   # bytes one query may allocate in the engine; see engine_settings
 
 
+#: node slots the engine adds at a time (``engine_settings`` says why; a power of two)
+NODE_SLOTS = 1 << 20
+
+
 def engine_settings(cpus: int | None = None) -> list[str]:
     """Module arguments that keep the responders' reads fast while analysts' console
     queries run (issue: two heavy console queries made a plain artifact read wait 9.7 s).
@@ -52,10 +56,20 @@ def engine_settings(cpus: int | None = None) -> list[str]:
       default one per core, so on 2 cores two heavy queries held every thread. Twice
       the cores, at least 4, leaves threads free for the product's reads even when the
       console's slots (half the cores, ``services/console_gate.py``) are all busy.
-      Known: this engine version sometimes crashes when queries overlap (bench/README.md,
-      5 of 19 lineage streams at 100k). One thread avoided it in 15 streams, but a test
-      run then hung in the engine's first ``CREATE INDEX`` with one thread, so it is not
-      used until that is understood; ownergraph restarts a crashed engine by itself.
+      Known: this engine version can crash when reads overlap (below).
+    - ``NODE_CREATION_BUFFER 1048576``: how many node slots the engine adds at a time
+      (default 16,384). Why: when the slots run out, every relation matrix must grow,
+      and in this engine version a *reader* grows the ones the write did not touch,
+      under its own lock only (``Delta_Matrix_synchronize``); a second reader already
+      multiplying that matrix then reads freed memory and the engine crashes
+      (segfault in ``GB_AxB_saxpy3`` under ``Delta_mxm``). A lineage stream at 100k
+      artifacts adds ~1,000 nodes a second, a growth every ~16 s, and crashed the engine
+      in 5 of 19 streams. ``python -m bench.engine_race`` reproduces it: readers over
+      relations a writer never touches crashed the engine after 4-5 s with 128 slots at
+      a time, 16-25 s with the default, and never in 2 x 60 s with 1,048,576 (1.3M
+      nodes written: one growth). Growths, and so the chance of the crash, become 64x
+      rarer; not gone: ownergraph restarts a crashed engine by itself. Cost measured:
+      23 MB for an empty engine either way; 1,550 -> 1,571 MB at 100k artifacts.
     - ``OMP_THREAD_COUNT 1``: one query computes on one core, so a heavy one cannot take
       the other core too; the product's reads are small and gain nothing from more.
     - ``QUERY_MEM_CAPACITY``: the most one query may allocate (1 GiB), checked between
@@ -69,7 +83,7 @@ def engine_settings(cpus: int | None = None) -> list[str]:
     """
     cpus = cpus or os.cpu_count() or 2
     return ["THREAD_COUNT", str(max(4, 2 * cpus)), "OMP_THREAD_COUNT", "1",
-            "QUERY_MEM_CAPACITY", str(QUERY_MEM_CAPACITY)]
+            "QUERY_MEM_CAPACITY", str(QUERY_MEM_CAPACITY), "NODE_CREATION_BUFFER", str(NODE_SLOTS)]
 
 
 MEMORY_ENV = "OWNERGRAPH_ENGINE_MEMORY"
