@@ -69,7 +69,11 @@ def engine_settings(cpus: int | None = None) -> list[str]:
       a time, 16-25 s with the default, and never in 2 x 60 s with 1,048,576 (1.3M
       nodes written: one growth). Growths, and so the chance of the crash, become 64x
       rarer; not gone: ownergraph restarts a crashed engine by itself. Cost measured:
-      23 MB for an empty engine either way; 1,550 -> 1,571 MB at 100k artifacts.
+      23 MB for an empty engine either way; 1,550 -> 1,571 MB at 100k artifacts; lineage
+      writes ~10 % slower at 100k, where the matrices then have 25 % more rows (2,097,152
+      for 1,676,691 nodes): alternating 30 s streams, single 220.2 and 202.6 events/s
+      against 237.8 and 229.8, batches 1,304 and 1,436 against 1,429 and 1,615. Blocks of
+      262,144 (9 % more rows there) crashed the reproducer in 1 of 2 runs (after 17 s).
     - ``OMP_THREAD_COUNT 1``: one query computes on one core, so a heavy one cannot take
       the other core too; the product's reads are small and gain nothing from more.
     - ``QUERY_MEM_CAPACITY``: the most one query may allocate (1 GiB), checked between
