@@ -356,29 +356,25 @@ class FalkorDBStore(GraphStore):
         constraints = {(c[1], tuple(c[2])) for c in self._constraints()}
         for label, key in schema_setup.FALKORDB_DROPPED_UNIQUE:
             if (label, (key,)) in constraints:
-                try:
-                    self._conn.execute_command(
-                        "GRAPH.CONSTRAINT", "DROP", self.graph_name, "UNIQUE", "NODE", label,
-                        "PROPERTIES", 1, key)
-                    created = True
-                except redis.ResponseError:
-                    # another process dropped it meanwhile (decided by state, not message text)
-                    if (label, (key,)) in {(c[1], tuple(c[2])) for c in self._constraints()}:
-                        raise
-        for label, key in schema_setup.FALKORDB_UNIQUE_KEYS.items():
-            if (label, (key,)) in constraints:
-                continue
-            try:
-                self._conn.execute_command(
-                    "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE", label,
-                    "PROPERTIES", 1, key)
+                self._unique("DROP", label, key)
                 created = True
-            except redis.ResponseError:
-                # another process created it meanwhile (decided by state, not message text)
-                if (label, (key,)) not in {(c[1], tuple(c[2])) for c in self._constraints()}:
-                    raise
+        for label, key in schema_setup.FALKORDB_UNIQUE_KEYS.items():
+            if (label, (key,)) not in constraints:
+                self._unique("CREATE", label, key)
+                created = True
         if created and self._server is not None:
             compact_aof(self._conn)  # indexes in the snapshot, not only in the log
+
+    def _unique(self, verb: str, label: str, key: str) -> None:
+        """CREATE or DROP the unique constraint on ``label.key``; another process doing
+        the same meanwhile is no error (decided by the state after, not message text)."""
+        try:
+            self._conn.execute_command("GRAPH.CONSTRAINT", verb, self.graph_name, "UNIQUE", "NODE", label,
+                                       "PROPERTIES", 1, key)
+        except redis.ResponseError:
+            held = (label, (key,)) in {(c[1], tuple(c[2])) for c in self._constraints()}
+            if held != (verb == "CREATE"):
+                raise
 
     def _indexes(self) -> list[dict]:
         try:
