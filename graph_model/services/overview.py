@@ -7,7 +7,6 @@ answer is capped so the home page stays fast on a large graph.
 
 from __future__ import annotations
 
-import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from ..clock import DAY_MS, now_ms
@@ -72,17 +71,8 @@ def recent_changes(store: GraphStore, days: int = 7, limit: int = 20, at: int | 
             for r in rows if r["created_at"] is not None and r["created_at"] <= at]
 
 
-#: the second thread of ``overview`` (one per process, made when first needed)
-_SIDE: ThreadPoolExecutor | None = None
-_SIDE_LOCK = threading.Lock()
-
-
-def _side() -> ThreadPoolExecutor:
-    global _SIDE
-    with _SIDE_LOCK:
-        if _SIDE is None:
-            _SIDE = ThreadPoolExecutor(max_workers=8, thread_name_prefix="overview")
-        return _SIDE
+#: where ``overview`` reads the recent changes (threads start when first used)
+_SIDE = ThreadPoolExecutor(max_workers=8, thread_name_prefix="overview")
 
 
 def overview(store: GraphStore, limit: int = 10) -> dict:
@@ -94,7 +84,7 @@ def overview(store: GraphStore, limit: int = 10) -> dict:
     run independent reads on their cores side by side; the home page's p95 sat at its
     300 ms target's edge (257 and 333 ms in two runs of the load suite). Measured after:
     a home page in process 176.8 -> 109.0 ms (median); the load suite's p95 207 ms."""
-    recent = _side().submit(recent_changes, store, limit=limit)
+    recent = _SIDE.submit(recent_changes, store, limit=limit)
     counts, failing = counts_by_kind(store), failing_now(store, limit)
     return {"counts": counts, "failing": failing, "recent": recent.result()}
 

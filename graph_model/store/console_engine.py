@@ -67,6 +67,12 @@ def _alive(home: Path) -> bool:
     return pid is not None and embedded._is_server(pid)
 
 
+def _synced(info: dict) -> bool:
+    """True when the replica (its ``INFO replication``) is linked to the server and
+    holds its snapshot."""
+    return info.get("master_link_status") == "up" and not info.get("master_sync_in_progress")
+
+
 def stop_locked(home: Path) -> None:
     """Stop the replica of ``home`` if one runs (the directory's lock held). It keeps
     nothing on disk, so a plain SIGTERM is a clean stop."""
@@ -103,15 +109,15 @@ class ConsoleEngine:
                 replication port (started with ``shared``).
         """
         wait_s = self.start_wait_s if wait_s is None else min(wait_s, self.start_wait_s)
-        arrived = time.monotonic()
+        deadline = time.monotonic() + wait_s
         secret = embedded.stored_secret(self.home)
-        if not (_alive(self.home) and self._synced(secret, 0.5)):
+        info = self._replication(secret, 0.5) if _alive(self.home) else {}
+        if not _synced(info):
             with embedded.locked(self.home):
                 if not _alive(self.home):
                     self._start_locked()
             secret = embedded.stored_secret(self.home)
-            deadline = time.monotonic() + wait_s
-            while not self._synced(secret, 1.0):
+            while not _synced(info := self._replication(secret, 1.0)):
                 if not _alive(self.home):
                     raise ConsoleEngineUnavailable(
                         f"the console's engine stopped while it started; see {self.home / LOG_NAME}")
@@ -120,42 +126,25 @@ class ConsoleEngine:
                         f"the console's engine is still copying the graph (it starts with the first "
                         f"console query and after a query stopped it); try again in a few seconds")
                 time.sleep(0.05)
-        if written_to is not None:
-            self._catch_up(secret, written_to, arrived + wait_s)
+        # caught up: usually at once (a write shows within a millisecond)
+        while written_to is not None and int(info.get("master_repl_offset", -1)) < written_to:
+            if time.monotonic() > deadline:
+                raise ConsoleEngineUnavailable(
+                    "the console's engine has not yet applied the latest writes; try again in a few seconds")
+            time.sleep(0.001)
+            info = self._replication(secret, 1.0)
         return {"path": str(self.socket_path), "password": secret}
 
-    def _catch_up(self, secret: str | None, written_to: int, deadline: float) -> None:
-        """Wait until the replica has applied the main engine's stream up to
-        ``written_to`` (usually at once: a write shows within a millisecond)."""
-        import redis
-        conn = redis.Redis(unix_socket_path=str(self.socket_path), password=secret, socket_timeout=1.0)
-        try:
-            while True:
-                try:
-                    applied = int(conn.info("replication").get("master_repl_offset", -1))
-                except (redis.RedisError, OSError, ValueError):
-                    applied = -1
-                if applied >= written_to:
-                    return
-                if time.monotonic() > deadline:
-                    raise ConsoleEngineUnavailable(
-                        "the console's engine has not yet applied the latest writes; try again in a "
-                        "few seconds")
-                time.sleep(0.001)
-        finally:
-            conn.close()
-
-    def _synced(self, secret: str | None, timeout: float) -> bool:
-        """True when the replica is linked to the server and holds its snapshot."""
+    def _replication(self, secret: str | None, timeout: float) -> dict:
+        """The replica's ``INFO replication`` (empty when it does not answer)."""
         import redis
         conn = redis.Redis(unix_socket_path=str(self.socket_path), password=secret, socket_timeout=timeout)
         try:
-            info = conn.info("replication")
+            return conn.info("replication")
         except (redis.RedisError, OSError):
-            return False
+            return {}
         finally:
             conn.close()
-        return info.get("master_link_status") == "up" and not info.get("master_sync_in_progress")
 
     def _start_locked(self) -> None:
         try:

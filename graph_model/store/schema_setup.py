@@ -23,9 +23,10 @@ UNIQUE_KEYS = {
 # unit begins by checking the audit head it was planned on, and the engine applies the
 # unit whole and one at a time (``write_path``); an event added outside the write path
 # breaks the chain, which ``audit.verify`` reports (it also counts the stored events).
-FALKORDB_UNIQUE_KEYS = {label: key for label, key in UNIQUE_KEYS.items() if label != "AuditEvent"}
 #: constraints older data directories hold that ``ensure_schema`` drops (see above)
 FALKORDB_DROPPED_UNIQUE = (("AuditEvent", "seq"),)
+FALKORDB_UNIQUE_KEYS = {label: key for label, key in UNIQUE_KEYS.items()
+                        if (label, key) not in FALKORDB_DROPPED_UNIQUE}
 
 NEO4J = (
     "CREATE CONSTRAINT artifact_uid_unique IF NOT EXISTS FOR (n:Artifact) REQUIRE n.uid IS UNIQUE",
