@@ -17,6 +17,15 @@ at about N/2 requests. When more requests were in flight at once in the last sec
 than are queued now, the writer waits a moment (at most ``LINGER_S``) for them to come
 back, so one unit takes all of them. A lone client never waits: nothing else was in
 flight.
+
+How long: ``LINGER_S``, or ``LINGER_SHARE`` of the last unit's own duration when that is
+longer (at most ``LINGER_MAX_S``). Why in proportion: a client whose request was answered
+needs a turn-around (its next body encoded, sent and decoded: ~15 ms for 100 events)
+that a fixed 3 ms never covers, so with batches the units held 2 of 4 requests; and a
+unit's cost is not all per event (Neo4j, 100k store: 200 events 185 ms, 400 events 300
+ms, alone). Waiting up to 15 % of the last unit for the others, Neo4j's batch stream
+went from 657 to 917 events/s (units of 205 -> 374 events). Short units (single events:
+14-18 ms) keep ``LINGER_S``.
 """
 
 from __future__ import annotations
@@ -30,8 +39,12 @@ from ..errors import ValidationFailed, WriteFailed
 
 #: the most events one joined unit holds (a batch request's own limit)
 MAX_EVENTS = 5000
-#: the longest a writer waits for requests that were in flight recently to come back
+#: the least a writer waits for requests that were in flight recently to come back
 LINGER_S = 0.003
+#: ... or this share of the last unit's duration, when that is longer
+LINGER_SHARE = 0.15
+#: ... never more than this
+LINGER_MAX_S = 0.1
 #: how long the peak of requests in flight at once is remembered
 PEAK_WINDOW_S = 1.0
 
@@ -53,6 +66,8 @@ class Committer:
 
     write: Callable[[Any, list, str | None, str], Any]
     linger_s: float = LINGER_S
+    linger_share: float = LINGER_SHARE
+    last_unit_s: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
     queue_lock: threading.Lock = field(default_factory=threading.Lock)
     queue: list[Request] = field(default_factory=list)
@@ -80,13 +95,17 @@ class Committer:
                 self.in_flight -= 1
 
     def _linger(self) -> None:
-        """Wait (lock held, at most ``linger_s``) until as many requests are queued as
-        were in flight at once within the last ``PEAK_WINDOW_S``."""
-        deadline = time.monotonic() + self.linger_s
+        """Wait (lock held, at most ``linger_limit()``) until as many requests are queued
+        as were in flight at once within the last ``PEAK_WINDOW_S``."""
+        deadline = time.monotonic() + self.linger_limit()
         with self.queue_lock:
             while (len(self.queue) < self.peak and time.monotonic() - self.peak_at <= PEAK_WINDOW_S
                    and time.monotonic() < deadline):
                 self.arrived.wait(max(0.0, deadline - time.monotonic()))
+
+    def linger_limit(self) -> float:
+        """How long the next writer may wait for the others (module docstring)."""
+        return min(LINGER_MAX_S, max(self.linger_s, self.linger_share * self.last_unit_s))
 
     def _submitted(self, req: Request, reason: str) -> Any:
         with self.lock:
@@ -94,10 +113,12 @@ class Committer:
                 if self.linger_s > 0:
                     self._linger()
                 group = self._take(req)
+                started = time.monotonic()
                 if len(group) == 1:
                     self._one(req, reason)
                 else:
                     self._joined(group)
+                self.last_unit_s = time.monotonic() - started
         if req.error is not None:
             raise req.error
         return req.result

@@ -9,7 +9,7 @@ import threading
 import time
 
 from graph_model.errors import Problem, ValidationFailed
-from graph_model.ingest.ol_group import MAX_EVENTS, Committer
+from graph_model.ingest.ol_group import LINGER_MAX_S, MAX_EVENTS, Committer
 
 
 class Ev:
@@ -137,3 +137,37 @@ def test_the_writer_waits_for_a_request_that_was_in_flight_with_others_and_joins
     assert not first.is_alive()
     assert calls[-1][1] == ["c", "d"] and out["c"] == out["d"] == {"events": ["c", "d"]}
     assert counting.waits >= 1
+
+
+def test_after_a_long_unit_the_writer_waits_in_proportion_for_the_others():
+    """A fixed wait of 1 ms would miss a client that comes back 50 ms later; after a unit
+    of 0.3 s the writer may wait its share of it (here all of it, capped at
+    ``LINGER_MAX_S``), so the two requests go in together."""
+    calls: list = []
+    record = recording_writer(calls)
+
+    def slow_first(store, events, actor, reason):
+        if not calls:
+            time.sleep(0.3)
+        return record(store, events, actor, reason)
+    c = Committer(slow_first, linger_s=0.001, linger_share=1.0)
+    queued(c, [("s", [Ev("a")], "bot"), ("s", [Ev("b")], "bot")])   # 2 in flight; the unit took 0.3 s
+    assert c.last_unit_s >= 0.3
+    assert c.linger_limit() == LINGER_MAX_S
+    out: dict = {}
+    first = threading.Thread(target=lambda: out.update(c=c.submit("s", [Ev("c")], "bot", "r")))
+    first.start()
+    time.sleep(0.05)
+    out["d"] = c.submit("s", [Ev("d")], "bot", "r")
+    first.join(30)
+    assert calls[-1][1] == ["c", "d"] and out["c"] == out["d"] == {"events": ["c", "d"]}
+
+
+def test_the_wait_is_the_fixed_one_after_short_units_and_never_past_the_cap():
+    c = Committer(recording_writer([]), linger_s=0.003, linger_share=0.15)
+    c.last_unit_s = 0.010          # single events: 15 % of 10 ms is less than the fixed wait
+    assert c.linger_limit() == 0.003
+    c.last_unit_s = 0.400          # a batch unit: 60 ms
+    assert abs(c.linger_limit() - 0.060) < 1e-9
+    c.last_unit_s = 30.0           # a huge unit: capped
+    assert c.linger_limit() == LINGER_MAX_S
