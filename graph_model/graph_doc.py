@@ -37,6 +37,11 @@ LABELS: dict[str, tuple[str, dict[str, str]]] = {
         "origin_namespace": "The namespace as an OpenLineage producer named it (before mapping to `uid`).",
         "origin_name": "The name as an OpenLineage producer named it.",
         "lineage": "JSON text: lineage facts recorded from OpenLineage events.",
+        "latest_version": "Derived: `uid` of the version with the highest `seq` (kept by every unit that writes versions; not audited).",
+        "latest_seq": "Derived: that version's `seq`.",
+        "newest_version": "Derived: `uid` of the newest version by `created_at`, then `seq`.",
+        "newest_at": "Derived: that version's `created_at` (" + MS + ").",
+        "newest_seq": "Derived: that version's `seq`.",
     }),
     "Version": ("One version of an artifact. Lineage (DERIVED_FROM) and provenance (commit, run) hang off versions.", {
         "uid": "Identity: `<artifact uid>@<version>`.",

@@ -21,6 +21,7 @@ from .checks import check_manifest
 from .parse import Draft
 from .playbooks import plan_playbooks
 from .state import State, load_state
+from . import version_pointers
 
 STATEMENT_ORDER = (
     "upsert_people", "upsert_teams", "close_memberships", "open_memberships",
@@ -46,8 +47,10 @@ class Builder:
         self.changes.append(Change(_action, _kind, _target, details))
 
     def statements(self) -> list[Statement]:
+        """In order, then the pointers to the newest versions (``version_pointers``)
+        when the unit writes versions."""
         return [Statement(name, {"rows": chunk}) for name in self.order
-                for chunk in batched(self.rows[name])]
+                for chunk in batched(self.rows[name])] + version_pointers.statements(self.rows)
 
     def plan(self) -> write_path.ChangePlan:
         return write_path.ChangePlan(self.statements(), self.changes)

@@ -143,6 +143,9 @@ class Neo4jStore(GraphStore):
                 for text in schema_setup.NEO4J:
                     s.run(text).consume()
                 s.run("CALL db.awaitIndexes(60)").consume()
+                if s.run(self._q(schema_setup.VERSION_POINTER_CHECK)).data():
+                    for name in schema_setup.VERSION_POINTER_BACKFILL:
+                        s.run(self._q(name)).consume()
         except _UNREACHABLE as e:
             raise StoreUnavailable(f"Neo4j at {self.uri} is unreachable: {e}") from e
 

@@ -77,3 +77,8 @@ FALKORDB_INDEXES = (
     ("Artifact", "kind", "CREATE INDEX FOR (n:Artifact) ON (n.kind)"),
     ("Version", "artifact_uid", "CREATE INDEX FOR (n:Version) ON (n.artifact_uid)"),
 )
+
+#: artifacts point at their newest versions (``ingest.version_pointers``); a store written
+#: before that gets them once, when opened: the check, then the backfill queries in order
+VERSION_POINTER_CHECK = "artifact_missing_version_pointers"
+VERSION_POINTER_BACKFILL = ("backfill_latest_pointers", "backfill_newest_pointers")

@@ -1,0 +1,128 @@
+"""Each artifact's pointers to its newest versions (``ingest.version_pointers``), on both
+engines: kept exact by manifests and lineage feeds whatever order versions and their times
+arrive in, so the reads that use them (``latest_versions_of``, ``ol_version_before``)
+answer what a scan of every version answers; a store without them is scanned, and
+opening it fills them in."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph_model.ingest import manifest, ol_events, openlineage, parse
+from tests.conftest import raw_write
+from tests.lineage_corpus import MANIFEST, corpus
+
+POINTERS = ("latest_version", "latest_seq", "newest_version", "newest_at", "newest_seq")
+
+
+def ingest(store, m: dict) -> None:
+    manifest.ingest(store, parse.validate(m), actor="tester")
+
+
+def stored_versions(store, uid: str) -> list[dict]:
+    return store.read("artifact_versions", uid=uid)
+
+
+def truth_latest(versions: list[dict]) -> tuple | None:
+    if not versions:
+        return None
+    top = max(versions, key=lambda v: v["seq"])
+    return top["uid"], top["seq"]
+
+
+def truth_before(versions: list[dict], before: int, exclude: str) -> tuple | None:
+    ok = [v for v in versions if v["created_at"] < before and v["uid"] != exclude]
+    if not ok:
+        return None
+    top = max(ok, key=lambda v: (v["created_at"], v["seq"]))
+    return top["uid"], top["created_at"]
+
+
+def pointers(store, uid: str) -> dict:
+    rows = store._read_text("MATCH (a:Artifact {uid: $uid}) RETURN " +
+                            ", ".join(f"a.{p} AS {p}" for p in POINTERS), {"uid": uid})
+    return rows[0]
+
+
+def check_reads(store, uids: list[str]) -> int:
+    """Both reads against the scan-computed truth, at every instant that matters (each
+    version's time, one before, one after) with and without each version left out."""
+    asked = 0
+    latest = {r["uid"]: (r["latest"], r["seq"]) for r in store.read("latest_versions_of", uids=uids)}
+    for uid in uids:
+        versions = stored_versions(store, uid)
+        assert latest.get(uid) == truth_latest(versions), uid
+        times = sorted({v["created_at"] for v in versions})
+        instants = sorted({t + d for t in times for d in (-1, 0, 1)} | {0})
+        rows = []
+        for t in instants:
+            for exclude in ["", *(v["uid"] for v in versions)]:
+                rows.append({"key": f"{len(rows)}", "uid": uid, "before": t, "exclude": exclude})
+        found = {r["key"]: (r["uid"], r["created_at"]) for r in store.read("ol_version_before", rows=rows)
+                 if r.get("uid")}
+        for r in rows:
+            assert found.get(r["key"]) == truth_before(versions, r["before"], r["exclude"]), (uid, r)
+        asked += len(rows)
+    return asked
+
+
+def check_pointers(store, uid: str) -> None:
+    versions = stored_versions(store, uid)
+    p = pointers(store, uid)
+    assert (p["latest_version"], p["latest_seq"]) == truth_latest(versions)
+    top = max(versions, key=lambda v: (v["created_at"], v["seq"]))
+    assert (p["newest_version"], p["newest_at"], p["newest_seq"]) == (top["uid"], top["created_at"], top["seq"])
+
+
+def test_manifest_versions_out_of_time_order_keep_the_pointers_exact(store):
+    # numbered 1, 2, 3 but made at 300, 100, 200: newest by number is not newest by time
+    ingest(store, {"artifacts": [{"uid": "x/a", "kind": "dataset", "versions": [
+        {"version": "v1", "created_at": "2026-01-01T00:05:00Z"},
+        {"version": "v2", "created_at": "2026-01-01T00:01:40Z"},
+        {"version": "v3", "created_at": "2026-01-01T00:03:20Z"}]},
+        {"uid": "x/none", "kind": "dataset"}]})
+    check_pointers(store, "x/a")
+    assert pointers(store, "x/none") == dict.fromkeys(POINTERS)     # no versions, no pointers
+    assert check_reads(store, ["x/a", "x/none"]) > 20
+    # the version pointed at by time moves back: the newest is found again among all
+    ingest(store, {"artifacts": [{"uid": "x/a", "kind": "dataset", "versions": [
+        {"version": "v1", "created_at": "2026-01-01T00:00:50Z"}]}]})
+    assert pointers(store, "x/a")["newest_version"] == "x/a@v3"
+    check_pointers(store, "x/a")
+    check_reads(store, ["x/a"])
+    # a later version by number but earlier in time moves only the number's pointer
+    ingest(store, {"artifacts": [{"uid": "x/a", "kind": "dataset", "versions": [
+        {"version": "v4", "created_at": "2026-01-01T00:00:10Z"}]}]})
+    p = pointers(store, "x/a")
+    assert (p["latest_version"], p["newest_version"]) == ("x/a@v4", "x/a@v3")
+    check_pointers(store, "x/a")
+    check_reads(store, ["x/a"])
+
+
+@pytest.mark.parametrize("order", ["in time", "reversed"])
+def test_lineage_runs_in_any_order_keep_the_pointers_exact(store, order):
+    ingest(store, MANIFEST)
+    events = corpus()
+    if order == "reversed":   # COMPLETE before START: times of versions go back
+        events = events[::-1]
+    for e in events:
+        openlineage.ingest(store, ol_events.events([e], batch=True), actor="pipeline-bot")
+    uids = [r[0] for r in store.query_readonly(
+        "MATCH (a:Artifact)<-[:VERSION_OF]-(:Version) RETURN DISTINCT a.uid", {}, 30_000, 1000).rows]
+    assert len(uids) >= 8
+    for uid in uids:
+        check_pointers(store, uid)
+    check_reads(store, uids)
+
+
+def test_a_store_without_pointers_is_scanned_and_gets_them_when_opened(store):
+    ingest(store, {"artifacts": [{"uid": "x/b", "kind": "dataset", "versions": [
+        {"version": "v1", "created_at": "2026-01-01T00:05:00Z"},
+        {"version": "v2", "created_at": "2026-01-01T00:01:40Z"}]}]})
+    raw_write(store, "MATCH (a:Artifact) REMOVE " + ", ".join(f"a.{p}" for p in POINTERS))
+    assert store.read("artifact_missing_version_pointers") == [{"uid": "x/b"}]
+    check_reads(store, ["x/b"])                      # answered by scanning, the same
+    store.ensure_schema()                            # what opening the store does
+    assert store.read("artifact_missing_version_pointers") == []
+    check_pointers(store, "x/b")
+    check_reads(store, ["x/b"])
