@@ -8,10 +8,9 @@
 UNWIND $rows AS r
 MATCH (a:Artifact {uid: r.uid})
 WITH a, r, (a.newest_version IS NOT NULL AND a.newest_version IN r.written) AS rescan
-OPTIONAL MATCH (v:Version)-[:VERSION_OF]->(:Artifact {uid: CASE WHEN rescan THEN r.uid END})
-WHERE v.created_at IS NOT NULL
+OPTIONAL MATCH (b:Artifact {uid: CASE WHEN rescan THEN r.uid END})<-[:VERSION_OF]-(v:Version)
 WITH a, r, rescan, v ORDER BY v.created_at DESC, v.seq DESC
-WITH a, r, rescan, collect(v)[0] AS top
+WITH a, r, rescan, [x IN collect(v) WHERE x.created_at IS NOT NULL][0] AS top
 WITH a, r, rescan, top,
      (a.latest_seq IS NULL OR r.latest_seq >= a.latest_seq) AS by_seq,
      (NOT rescan AND r.newest_at IS NOT NULL AND (a.newest_at IS NULL OR r.newest_at > a.newest_at

@@ -5,7 +5,7 @@
 // lineage event asks this of each dataset it names.
 UNWIND $uids AS auid
 MATCH (a:Artifact {uid: auid})
-OPTIONAL MATCH (v:Version)-[:VERSION_OF]->(:Artifact {uid: CASE WHEN a.latest_seq IS NULL THEN auid END})
+OPTIONAL MATCH (b:Artifact {uid: CASE WHEN a.latest_seq IS NULL THEN auid END})<-[:VERSION_OF]-(v:Version)
 WITH auid, a, v ORDER BY v.seq DESC
 WITH auid, a, collect(v)[0] AS scanned
 WITH auid, CASE WHEN a.latest_seq IS NULL THEN scanned.uid ELSE a.latest_version END AS latest,
