@@ -362,9 +362,8 @@ class FalkorDBStore(GraphStore):
             if (label, (key,)) not in constraints:
                 self._unique("CREATE", label, key)
                 created = True
-        if self._read_text(self._q(schema_setup.VERSION_POINTER_CHECK), {}):
-            for name in schema_setup.VERSION_POINTER_BACKFILL:
-                self._run_write(self._q(name), {})
+        schema_setup.backfill_version_pointers(lambda name, p: self._read_text(self._q(name), p),
+                                               lambda name, p: self._run_write(self._q(name), p))
         if created and self._server is not None:
             compact_aof(self._conn)  # indexes in the snapshot, not only in the log
 

@@ -143,9 +143,8 @@ class Neo4jStore(GraphStore):
                 for text in schema_setup.NEO4J:
                     s.run(text).consume()
                 s.run("CALL db.awaitIndexes(60)").consume()
-                if s.run(self._q(schema_setup.VERSION_POINTER_CHECK)).data():
-                    for name in schema_setup.VERSION_POINTER_BACKFILL:
-                        s.run(self._q(name)).consume()
+                schema_setup.backfill_version_pointers(lambda name, p: s.run(self._q(name), p).data(),
+                                                       lambda name, p: s.run(self._q(name), p).consume())
         except _UNREACHABLE as e:
             raise StoreUnavailable(f"Neo4j at {self.uri} is unreachable: {e}") from e
 

@@ -7,6 +7,8 @@ runs against a database is exactly what is read here.
 
 from __future__ import annotations
 
+from typing import Callable
+
 # label -> its natural key (unique)
 UNIQUE_KEYS = {
     "Artifact": "uid", "Version": "uid", "Person": "id", "Team": "id",
@@ -82,3 +84,19 @@ FALKORDB_INDEXES = (
 #: before that gets them once, when opened: the check, then the backfill queries in order
 VERSION_POINTER_CHECK = "artifact_missing_version_pointers"
 VERSION_POINTER_BACKFILL = ("backfill_latest_pointers", "backfill_newest_pointers")
+#: artifacts a backfill write handles (one write over a whole store ran out of Neo4j's
+#: transaction memory, 512 MiB, at 120k artifacts)
+VERSION_POINTER_PAGE = 1000
+
+
+def backfill_version_pointers(read: Callable[[str, dict], list[dict]],
+                              write: Callable[[str, dict], None]) -> int:
+    """Fill in the pointers of every artifact that lacks them, a page at a time, with the
+    store's own ``read(query name, params)`` and ``write(query name, params)``; returns how
+    many artifacts it filled in (0 for a store written since the pointers exist)."""
+    uids = [r["uid"] for r in read(VERSION_POINTER_CHECK, {})]
+    for start in range(0, len(uids), VERSION_POINTER_PAGE):
+        page = {"uids": uids[start:start + VERSION_POINTER_PAGE]}
+        for name in VERSION_POINTER_BACKFILL:
+            write(name, page)
+    return len(uids)

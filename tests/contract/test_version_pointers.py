@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from graph_model.ingest import manifest, ol_events, openlineage, parse
+from graph_model.store import schema_setup
 from tests.conftest import raw_write
 from tests.lineage_corpus import MANIFEST, corpus
 
@@ -115,14 +116,17 @@ def test_lineage_runs_in_any_order_keep_the_pointers_exact(store, order):
     check_reads(store, uids)
 
 
-def test_a_store_without_pointers_is_scanned_and_gets_them_when_opened(store):
-    ingest(store, {"artifacts": [{"uid": "x/b", "kind": "dataset", "versions": [
+def test_a_store_without_pointers_is_scanned_and_gets_them_when_opened(store, monkeypatch):
+    uids = ["x/b", "x/c", "x/d"]
+    ingest(store, {"artifacts": [{"uid": u, "kind": "dataset", "versions": [
         {"version": "v1", "created_at": "2026-01-01T00:05:00Z"},
-        {"version": "v2", "created_at": "2026-01-01T00:01:40Z"}]}]})
+        {"version": "v2", "created_at": "2026-01-01T00:01:40Z"}]} for u in uids]})
     raw_write(store, "MATCH (a:Artifact) REMOVE " + ", ".join(f"a.{p}" for p in POINTERS))
-    assert store.read("artifact_missing_version_pointers") == [{"uid": "x/b"}]
-    check_reads(store, ["x/b"])                      # answered by scanning, the same
+    assert sorted(r["uid"] for r in store.read("artifact_missing_version_pointers")) == uids
+    check_reads(store, uids)                         # answered by scanning, the same
+    monkeypatch.setattr(schema_setup, "VERSION_POINTER_PAGE", 2)   # two pages
     store.ensure_schema()                            # what opening the store does
     assert store.read("artifact_missing_version_pointers") == []
-    check_pointers(store, "x/b")
-    check_reads(store, ["x/b"])
+    for uid in uids:
+        check_pointers(store, uid)
+    check_reads(store, uids)
