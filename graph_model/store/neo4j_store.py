@@ -312,11 +312,16 @@ class Neo4jStore(GraphStore):
 
     def clear(self) -> None:
         """Delete everything in bounded transactions: one statement over ``MATCH (n)``
-        holds every node in transaction memory and fails on a large graph."""
+        holds every node in transaction memory and fails on a large graph. Relationships
+        go first, 10,000 a time: 10,000 nodes detached at once ran out of the 512 MiB
+        transaction memory when some had thousands of relationships (a 200k-artifact
+        store whose stream jobs had run for hours)."""
         try:
             with self._session() as s:
-                while s.run("MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS n").single()["n"]:
-                    pass
+                for text in ("MATCH ()-[r]->() WITH r LIMIT 10000 DELETE r RETURN count(*) AS n",
+                             "MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS n"):
+                    while s.run(text).single()["n"]:
+                        pass
         except _UNREACHABLE as e:
             raise StoreUnavailable(f"Neo4j at {self.uri} is unreachable: {e}") from e
 
