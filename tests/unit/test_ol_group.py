@@ -119,6 +119,19 @@ def test_a_lone_client_never_waits_for_others():
     assert [names for _, names, _, _ in calls] == [["a"], ["b"], ["c"]]
 
 
+def second_comes_back_later(c: Committer, after_s: float) -> dict:
+    """Request ``c`` now, ``d`` ``after_s`` later (as a client whose answer just came
+    back); what each was answered."""
+    out: dict = {}
+    first = threading.Thread(target=lambda: out.update(c=c.submit("s", [Ev("c")], "bot", "r")))
+    first.start()
+    time.sleep(after_s)
+    out["d"] = c.submit("s", [Ev("d")], "bot", "r")
+    first.join(30)
+    assert not first.is_alive()
+    return out
+
+
 def test_the_writer_waits_for_a_request_that_was_in_flight_with_others_and_joins_it():
     """Two requests were in flight at once a moment ago; the next writer waits for the
     second to come back (here 50 ms later, within the linger) and writes both together,
@@ -128,13 +141,7 @@ def test_the_writer_waits_for_a_request_that_was_in_flight_with_others_and_joins
     queued(c, [("s", [Ev("a")], "bot"), ("s", [Ev("b")], "bot")])   # the peak: 2 in flight
     assert calls[-1][1] == ["a", "b"]
     c.arrived = counting = CountingCondition(c.arrived)
-    out: dict = {}
-    first = threading.Thread(target=lambda: out.update(c=c.submit("s", [Ev("c")], "bot", "r")))
-    first.start()
-    time.sleep(0.05)
-    out["d"] = c.submit("s", [Ev("d")], "bot", "r")
-    first.join(30)
-    assert not first.is_alive()
+    out = second_comes_back_later(c, 0.05)
     assert calls[-1][1] == ["c", "d"] and out["c"] == out["d"] == {"events": ["c", "d"]}
     assert counting.waits >= 1
 
@@ -154,12 +161,7 @@ def test_after_a_long_unit_the_writer_waits_in_proportion_for_the_others():
     queued(c, [("s", [Ev("a")], "bot"), ("s", [Ev("b")], "bot")])   # 2 in flight; the unit took 0.3 s
     assert c.last_unit_s >= 0.3
     assert c.linger_limit() == LINGER_MAX_S
-    out: dict = {}
-    first = threading.Thread(target=lambda: out.update(c=c.submit("s", [Ev("c")], "bot", "r")))
-    first.start()
-    time.sleep(0.05)
-    out["d"] = c.submit("s", [Ev("d")], "bot", "r")
-    first.join(30)
+    out = second_comes_back_later(c, 0.05)
     assert calls[-1][1] == ["c", "d"] and out["c"] == out["d"] == {"events": ["c", "d"]}
 
 
