@@ -108,8 +108,8 @@ def test_lineage_runs_in_any_order_keep_the_pointers_exact(store, order):
         events = events[::-1]
     for e in events:
         openlineage.ingest(store, ol_events.events([e], batch=True), actor="pipeline-bot")
-    uids = [r[0] for r in store.query_readonly(
-        "MATCH (a:Artifact)<-[:VERSION_OF]-(:Version) RETURN DISTINCT a.uid", {}, 30_000, 1000).rows]
+    uids = [r["uid"] for r in store._read_text(
+        "MATCH (a:Artifact)<-[:VERSION_OF]-(:Version) RETURN DISTINCT a.uid AS uid", {})]
     assert len(uids) >= 8
     for uid in uids:
         check_pointers(store, uid)
