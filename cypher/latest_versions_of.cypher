@@ -8,7 +8,6 @@ MATCH (a:Artifact {uid: auid})
 OPTIONAL MATCH (b:Artifact {uid: CASE WHEN a.latest_seq IS NULL THEN auid END})<-[:VERSION_OF]-(v:Version)
 WITH auid, a, v ORDER BY v.seq DESC
 WITH auid, a, collect(v)[0] AS scanned
-WITH auid, CASE WHEN a.latest_seq IS NULL THEN scanned.uid ELSE a.latest_version END AS latest,
-     CASE WHEN a.latest_seq IS NULL THEN scanned.seq ELSE a.latest_seq END AS seq
+WITH auid, coalesce(a.latest_version, scanned.uid) AS latest, coalesce(a.latest_seq, scanned.seq) AS seq
 WHERE latest IS NOT NULL
 RETURN auid AS uid, latest, seq

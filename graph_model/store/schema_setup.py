@@ -90,13 +90,12 @@ VERSION_POINTER_PAGE = 1000
 
 
 def backfill_version_pointers(read: Callable[[str, dict], list[dict]],
-                              write: Callable[[str, dict], None]) -> int:
-    """Fill in the pointers of every artifact that lacks them, a page at a time, with the
-    store's own ``read(query name, params)`` and ``write(query name, params)``; returns how
-    many artifacts it filled in (0 for a store written since the pointers exist)."""
+                              write: Callable[[str, dict], None]) -> None:
+    """Fill in the pointers of every artifact that lacks them (none in a store written
+    since the pointers exist), a page at a time, with the store's own
+    ``read(query name, params)`` and ``write(query name, params)``."""
     uids = [r["uid"] for r in read(VERSION_POINTER_CHECK, {})]
     for start in range(0, len(uids), VERSION_POINTER_PAGE):
         page = {"uids": uids[start:start + VERSION_POINTER_PAGE]}
         for name in VERSION_POINTER_BACKFILL:
             write(name, page)
-    return len(uids)
