@@ -77,15 +77,18 @@ def test_console_queries_run_on_a_replica_that_follows_every_write(home):
     assert not (home / "console.sock").exists() and not (home / "falkordb.port").exists()
 
 
-def test_both_engines_add_node_slots_a_million_at_a_time(kept, home):
+def test_both_engines_run_with_ownergraphs_matrix_settings(kept, home):
     """The node-slot setting that makes the engine's crash under overlapping reads 64x
-    rarer (``embedded.engine_settings``) reaches the engine and its replica."""
+    rarer, and the pending-change limit that keeps lineage writes from slowing down
+    (``embedded.engine_settings``), reach the engine and its replica."""
     from graph_model.store import embedded
     secret = (home / "engine.secret").read_text()
     for sock in ("falkordb.sock", "console.sock"):
         conn = redis.Redis(unix_socket_path=str(home / sock), password=secret)
         assert conn.execute_command("GRAPH.CONFIG", "GET", "NODE_CREATION_BUFFER") == [
             b"NODE_CREATION_BUFFER", embedded.NODE_SLOTS], sock
+        assert conn.execute_command("GRAPH.CONFIG", "GET", "DELTA_MAX_PENDING_CHANGES") == [
+            b"DELTA_MAX_PENDING_CHANGES", embedded.PENDING_CHANGES], sock
         conn.close()
 
 
