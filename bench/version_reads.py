@@ -24,7 +24,8 @@ from pathlib import Path
 from graph_model.ingest import manifest, parse
 from graph_model.store import StoreConfig, open_store
 
-from .lineage import _stop_embedded, log, pct
+from .lineage import _stop_embedded, log
+from .stats import percentile
 
 SCAN_LATEST = """UNWIND $uids AS auid
 MATCH (v:Version)-[:VERSION_OF]->(a:Artifact {uid: auid})
@@ -57,7 +58,7 @@ def timed(fn, repeats: int) -> dict:
         t0 = time.perf_counter()
         fn()
         ms.append(1000 * (time.perf_counter() - t0))
-    return {"p50_ms": round(pct(ms, 50), 2), "p90_ms": round(pct(ms, 90), 2)}
+    return {"p50_ms": round(percentile(ms, 0.5), 2), "p90_ms": round(percentile(ms, 0.9), 2)}
 
 
 def run(args: argparse.Namespace) -> dict:

@@ -88,15 +88,11 @@ def engine_settings(cpus: int | None = None) -> list[str]:
       changes to a relation matrix aside and merges them in once this many are pending.
       Until then every write that touches the matrix pays for the pending ones: a unit of
       4 lineage events at 100k artifacts went from 2.0 to 8.6 ms in the engine over its
-      first 6,000 events. Alternating 45-60 s streams on one machine (incident probe
-      on): single events 205.8, 196.1, 189.0, 193.9 events/s with 5,000 against 172.8,
-      158.6, 171.7, 179.3 with the default, each pair run back to back; batches of 100
-      1,478, 1,475, 1,268, 1,313 against 1,191, 1,212, 1,253, 1,428. 1,000 beat the
-      default on single events too (299.6 against 248.1) but made batches slower (931.7
-      against 1,868.8: a batch unit then merges on every write), and head to head with
-      5,000 it was a wash on single events while the incident p95 beside them went over
-      100 ms (117.8-141.5 against 77.3-99.9: reads wait for the merges); 3,000 was no
-      better than the default.
+      first 6,000 events. With 5,000, single lineage events ran 9-24 % faster in every
+      alternating pair and batches were faster in 3 of 4; 1,000 slowed batches (a batch
+      unit then merges on every write) and pushed the incident p95 beside single events
+      over 100 ms; 3,000 was no better than the default. The runs: bench/README.md, "The
+      engine's pending changes".
     ``TIMEOUT_MAX`` stays off: it would also abort the product's long write units;
     console queries carry their own ``TIMEOUT``.
     """
