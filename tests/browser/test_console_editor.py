@@ -83,10 +83,13 @@ def test_completion_offers_the_graphs_labels_types_and_keys(page, loaded):
     # the names come from the store: exactly the labels this graph holds, none it lacks
     from graph_model import graph_doc
     absent = set(graph_doc.LABELS) - labels
+    # close the property-key list first: otherwise its stale options are read as the new ones
+    page.keyboard.press("Escape")
+    page.locator(".cm-tooltip-autocomplete").wait_for(state="hidden", timeout=5_000)
     set_query(page, "MATCH (x:")
     page.keyboard.press("End")
     page.keyboard.press("Control+Space")
-    options.first.wait_for(timeout=5_000)
+    options.filter(has_text="Artifact").first.wait_for(timeout=5_000)
     offered = options.all_inner_texts()
     assert set(offered) == labels and not absent & set(offered)
 
