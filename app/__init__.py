@@ -25,6 +25,11 @@ from .api import manifest as api_manifest
 from .dashboard import audit_page, console, edit, governance, handoff_pages, incident_pages, pages
 
 
+def close_lineage_queue(app: Flask) -> None:
+    """Stop the lineage queue's writer, if the app has one (before its store is closed)."""
+    api_lineage.close_queue(app)
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app.
 
@@ -32,6 +37,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         config: Flask settings; ``OWNERGRAPH_STORE_CONFIG`` (a ``StoreConfig``) chooses the
             store, else it comes from the environment. ``OWNERGRAPH_STORE_OBJECT`` hands in
             an open store (tests, the CLI's ``demo``) that the app will not close.
+            ``OWNERGRAPH_LINEAGE_QUEUE`` (a directory) answers lineage feeds once their
+            events are on disk (``app.api.lineage``; ``close_lineage_queue`` stops it).
             ``OWNERGRAPH_ANONYMOUS_READ`` and the other access settings are described in
             ``app.access``; by default every request needs a session or a token.
     """
@@ -48,4 +55,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                       api_lineage.bp, api_incident_records.bp, pages.bp, console.bp, edit.bp, handoff_pages.bp, audit_page.bp,
                       incident_pages.bp, governance.bp, api_checks.bp):
         app.register_blueprint(blueprint)
+    api_lineage.init_queue(app)
     return app

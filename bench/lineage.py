@@ -17,6 +17,13 @@ Steps (each bounded in time or count):
    4 threads with keep-alive): 4,000 events of new jobs, then 4,000 of new runs of the
    known jobs.
 
+With ``--queue`` the server answers once the checked events are on disk
+(``serve --lineage-queue``) and applies them behind the answers: each stream then also
+reports the events applied per second from its first request until the queue was empty
+(``applied_events_per_s``), how long that took after the last answer (``drain_s``), and
+how far behind the writer was at most while it ran (``behind_max_s``); the incident
+probe runs until the queue is empty.
+
 Targets (issue 10): single >= 300 events/s, batches >= 2,000 events/s, incident p95
 <= 100 ms during the stream. Marquez on the anchor workload: 52 (new jobs) and 72 (new
 runs) events/s. Neo4j runs on a dedicated port (never 7687, which the tests wipe).
@@ -175,6 +182,47 @@ def stream(port: int, make: callable, seconds: float | None, count: int | None, 
             "p95_ms": round(pct(lat, 95), 1), "errors": len(errors), "error_statuses": sorted(set(errors))}
 
 
+def _status(port: int) -> dict:
+    c = Client(port)
+    c.conn.request("GET", "/api/v1/lineage/status", headers=AUTH)
+    r = c.conn.getresponse()
+    body = json.loads(r.read())
+    c.conn.close()
+    return body
+
+
+def queued(run_stream: callable, port: int, timeout: float = 900.0) -> dict:
+    """``run_stream()`` against a queued server, then wait until the queue is empty: the
+    stream's figures plus the applied rate, the drain time and the most the writer fell behind."""
+    behind: list[float] = []
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.wait(0.5):
+            behind.append(_status(port).get("behind_s") or 0.0)
+    before = _status(port)
+    w = threading.Thread(target=watch)
+    w.start()
+    t0 = time.perf_counter()
+    out = run_stream()
+    ended = time.perf_counter()
+    deadline = ended + timeout
+    while True:
+        st = _status(port)
+        if st["pending_bytes"] == 0 or time.perf_counter() > deadline:
+            break
+        time.sleep(0.05)
+    drained = time.perf_counter()
+    stop.set()
+    w.join()
+    applied = st["applied_events"] - before["applied_events"]
+    out.update({"applied_events": applied, "applied_events_per_s": round(applied / (drained - t0), 1),
+                "drain_s": round(drained - ended, 2), "behind_max_s": round(max(behind, default=0.0), 2),
+                "rejected": st["rejected"] - before["rejected"], "drained": st["pending_bytes"] == 0,
+                "units": st["units"] - before["units"]})
+    return out
+
+
 def incident_probe(port: int, uid: str, stop: threading.Event, out: list[float]) -> None:
     from urllib.parse import quote
     c = Client(port)
@@ -241,8 +289,9 @@ def preload(args: argparse.Namespace, home: Path) -> tuple[str, float]:
 
 def serve(args: argparse.Namespace, home: Path, port: int) -> subprocess.Popen:
     logf = open(home / "serve.log", "wb")
+    queue = ["--lineage-queue", str(home / "lineage-queue")] if args.queue else []
     proc = subprocess.Popen([sys.executable, "-c", "from app.cli import main; main()", *cli_args(args, home),
-                             "serve", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=logf,
+                             "serve", "--port", str(port), *queue], stdout=subprocess.DEVNULL, stderr=logf,
                             cwd=ROOT)
     deadline = time.time() + 120
     while time.time() < deadline:
@@ -260,7 +309,7 @@ def serve(args: argparse.Namespace, home: Path, port: int) -> subprocess.Popen:
 
 def run(args: argparse.Namespace) -> dict:
     home = Path(tempfile.mkdtemp(prefix="og-bl-"))
-    result: dict = {"backend": args.backend, "size": args.size, "seconds": args.seconds}
+    result: dict = {"backend": args.backend, "size": args.size, "seconds": args.seconds, "queue": args.queue}
     proc = None
     try:
         log(f"preloading {args.size} artifacts into {args.backend} ...")
@@ -287,7 +336,8 @@ def run(args: argparse.Namespace) -> dict:
             stop = threading.Event()
             t = threading.Thread(target=incident_probe, args=(port, incident_uid, stop, probe))
             t.start()
-            result["single"] = stream(port, make, args.seconds, None, "/api/v1/lineage", 1)
+            single_stream = lambda: stream(port, make, args.seconds, None, "/api/v1/lineage", 1)  # noqa: E731
+            result["single"] = queued(single_stream, port) if args.queue else single_stream()
             stop.set()
             t.join()
             result["incident_during_stream"] = {"n": len(probe), "p50_ms": round(pct(probe, 50) or 0, 1),
@@ -302,7 +352,8 @@ def run(args: argparse.Namespace) -> dict:
                     for k in range(50):
                         out += work.run_events(work.jobs[(i * 50 + k) % len(work.jobs)], clock.next())
                     return out
-            result["batch"] = stream(port, batch, args.seconds, None, "/api/v1/lineage/batch", 100)
+            batch_stream = lambda: stream(port, batch, args.seconds, None, "/api/v1/lineage/batch", 100)  # noqa: E731
+            result["batch"] = queued(batch_stream, port) if args.queue else batch_stream()
             log(f"batch: {result['batch']}")
         if "anchors" in args.only:
             anchor = Layered(layers=args.layers, jobs=args.jobs, prefix="anchor")
@@ -314,10 +365,11 @@ def run(args: argparse.Namespace) -> dict:
                     if not pending:
                         pending.extend(anchor.run_events(anchor.jobs[(i // 2) % len(anchor.jobs)], clock.next()))
                     return pending.pop(0)
-            result["anchors_new_jobs"] = stream(port, anchored, None, 2 * len(anchor.jobs), "/api/v1/lineage", 1)
+            anchor_stream = lambda: stream(port, anchored, None, 2 * len(anchor.jobs), "/api/v1/lineage", 1)  # noqa: E731
+            result["anchors_new_jobs"] = queued(anchor_stream, port) if args.queue else anchor_stream()
             log(f"anchors, new jobs: {result['anchors_new_jobs']}")
             pending.clear()
-            result["anchors_new_runs"] = stream(port, anchored, None, 2 * len(anchor.jobs), "/api/v1/lineage", 1)
+            result["anchors_new_runs"] = queued(anchor_stream, port) if args.queue else anchor_stream()
             log(f"anchors, new runs: {result['anchors_new_runs']}")
     finally:
         if proc is not None:
@@ -404,6 +456,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--only", default="single,batch,anchors", help="comma-separated: single, batch, anchors")
     p.add_argument("--layers", type=int, default=10, help="anchor workload: layers (default 10)")
     p.add_argument("--jobs", type=int, default=200, help="anchor workload: jobs per layer (default 200)")
+    p.add_argument("--queue", action="store_true",
+                   help="serve with --lineage-queue: answered once on disk, applied behind (see above)")
     p.add_argument("--neo4j-uri", default="bolt://127.0.0.1:7688")
     p.add_argument("--neo4j-password", default="ownergraph-bench")
     return p

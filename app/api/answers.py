@@ -163,10 +163,33 @@ class WriteSummary(Answer):
     last_seq: Optional[int]
 
 
-class LineageBatchSummary(WriteSummary):
-    """The events received and, as for one event, what changed (all of it or nothing)."""
+class LineageSummary(Answer):
+    """The events received and what changed (all of it or nothing). With the lineage
+    queue on (``serve --lineage-queue``), ``queued`` is true: the events were checked and
+    are on disk, applied a moment later, so what changed is not known yet (null)."""
 
     received: int
+    queued: bool
+    changed: Optional[bool]
+    counts: Optional[dict[str, int]]
+    audit_events: Optional[int]
+    first_seq: Optional[int]
+    last_seq: Optional[int]
+
+
+class LineageStatus(Answer):
+    """How lineage requests are taken: ``direct`` (answered once written) or ``queued``
+    (answered once on disk; the other fields say how far the writer is behind)."""
+
+    mode: str
+    accepted_requests: Optional[int] = None
+    accepted_events: Optional[int] = None
+    applied_events: Optional[int] = None
+    units: Optional[int] = None
+    pending_bytes: Optional[int] = None
+    behind_s: Optional[float] = None
+    rejected: Optional[int] = None
+    last_error: Optional[str] = None
 
 
 class SearchHit(Answer):

@@ -8,17 +8,23 @@ OpenLineage planner; a malformed event is a 400 naming every path, and writes no
 Access: ``lineage_scope`` is the one guard both views sit behind: the caller must hold
 the ``lineage`` scope (a feed's service token; ``admin`` includes it), and the audit
 events name that identity, the token and the client address.
+
+With ``OWNERGRAPH_LINEAGE_QUEUE`` (a directory; ``serve --lineage-queue``) a checked
+request is answered once it is on disk and applied behind the answer (``ol_spool``);
+the queue is opened with the app, so what a previous run left queued is applied at once.
 """
 
 from __future__ import annotations
 
+import threading
 from functools import wraps
+from pathlib import Path
 from typing import Callable
 
-from flask import Blueprint, request
+from flask import Blueprint, Flask, current_app, request
 
 from graph_model.errors import PermissionDenied
-from graph_model.ingest import ol_events
+from graph_model.ingest import ol_events, ol_spool
 from graph_model.ingest import openlineage
 
 from ..access import current_principal
@@ -28,6 +34,32 @@ from .models import OpenLineageBatch, OpenLineageEvent, Refusal
 from .operation import operation
 
 bp = Blueprint("api_lineage", __name__)
+_QUEUE = "ownergraph.lineage_queue"
+_queue_lock = threading.Lock()
+
+
+def init_queue(app: Flask) -> None:
+    """Open the app's lineage queue when one is configured (its writer starts at once)."""
+    directory = app.config.get("OWNERGRAPH_LINEAGE_QUEUE")
+    if not directory:
+        return
+
+    def apply(events: list, actor: str | None, reason: str):
+        with app.app_context():
+            return openlineage.apply_queued(get_store(), events, actor, reason)
+    app.extensions[_QUEUE] = ol_spool.Spool(Path(directory), apply)
+
+
+def close_queue(app: Flask) -> None:
+    """Stop the queue's writer after its current unit (what is left stays on disk)."""
+    with _queue_lock:
+        queue = app.extensions.pop(_QUEUE, None)
+    if queue is not None:
+        queue.close()
+
+
+def _queue() -> ol_spool.Spool | None:
+    return current_app.extensions.get(_QUEUE)
 
 
 def lineage_scope(view: Callable) -> Callable:
@@ -42,35 +74,54 @@ def lineage_scope(view: Callable) -> Callable:
     return guarded
 
 
-def _events(batch: bool) -> list[ol_events.Event]:
+def _checked(batch: bool) -> tuple[object, list[ol_events.Event]]:
     data = ol_events.read_body(request.get_data(), request.headers.get("Content-Encoding"))
-    return ol_events.events(data, batch=batch)
+    return data, ol_events.events(data, batch=batch)
+
+
+def _take(data: object, events: list[ol_events.Event], batch: bool, actor: str) -> dict:
+    """Write the events now, or queue them when the queue is on; the answer either way."""
+    queue = _queue()
+    if queue is not None and events:
+        queue.accept(data, batch=batch, actor=actor, events=len(events))
+        return {"received": len(events), "queued": True, "changed": None, "counts": None, "audit_events": None,
+                "first_seq": None, "last_seq": None}
+    if not events:
+        return {"received": 0, "queued": False, "changed": False, "counts": {}, "audit_events": 0,
+                "first_seq": None, "last_seq": None}
+    summary = openlineage.ingest(get_store(), events, actor=actor)
+    return {"received": len(events), "queued": False, **summary.as_dict()}
 
 
 _BODY = ("Read by the endpoint itself: `Content-Encoding: gzip` is accepted (at most 16 MiB once "
          "decompressed); unknown fields and facets are ignored; every problem is answered with its "
-         "path and nothing is written.")
+         "path and nothing is written. With the lineage queue on, a checked request is answered once it "
+         "is on disk (`queued: true`) and applied a moment later.")
 _REFUSED = {403: ("the credential lacks the 'lineage' scope (a feed's service token; 'admin' includes it)",
                   Refusal)}
 
 
 @bp.post("/api/v1/lineage")
-@operation("Apply one OpenLineage event (RunEvent, DatasetEvent or JobEvent)", answer=answers.WriteSummary,
+@operation("Apply one OpenLineage event (RunEvent, DatasetEvent or JobEvent)", answer=answers.LineageSummary,
            body=OpenLineageEvent, parse_body=False, status=201, description=_BODY, responses=_REFUSED)
 @lineage_scope
 def post_event(actor: str):
-    summary = openlineage.ingest(get_store(), _events(batch=False), actor=actor)
-    return summary.as_dict(), 201
+    data, events = _checked(batch=False)
+    return _take(data, events, False, actor), 201
 
 
 @bp.post("/api/v1/lineage/batch")
-@operation("Apply a JSON array of OpenLineage events, all or nothing", answer=answers.LineageBatchSummary,
+@operation("Apply a JSON array of OpenLineage events, all or nothing", answer=answers.LineageSummary,
            body=OpenLineageBatch, parse_body=False, description=_BODY, responses=_REFUSED)
 @lineage_scope
 def post_batch(actor: str):
-    events = _events(batch=True)
-    summary = openlineage.ingest(get_store(), events, actor=actor) if events else None
-    body = {"received": len(events)}
-    body.update(summary.as_dict() if summary else {"changed": False, "counts": {}, "audit_events": 0,
-                                                   "first_seq": None, "last_seq": None})
-    return body
+    data, events = _checked(batch=True)
+    return _take(data, events, True, actor)
+
+
+@bp.get("/api/v1/lineage/status")
+@operation("How lineage requests are taken, and how far the queue's writer is behind",
+           answer=answers.LineageStatus, store=False)
+def lineage_status():
+    queue = _queue()
+    return queue.status() if queue is not None else {"mode": "direct"}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from pathlib import Path
 
 import click
 
@@ -128,7 +129,7 @@ def _open_serving_store(config: StoreConfig, store=None):
 
 def _serve_until_stopped(store, config: StoreConfig, host: str, port: int, settings: dict) -> None:
     """Serve until Ctrl-C / SIGTERM; then close the store and say where the data is."""
-    from .. import create_app
+    from .. import close_lineage_queue, create_app
     app = create_app({"OWNERGRAPH_STORE_OBJECT": store, "OWNERGRAPH_STORE_CONFIG": config,
                       **{k: v for k, v in settings.items() if v is not None}})
     try:
@@ -137,6 +138,7 @@ def _serve_until_stopped(store, config: StoreConfig, host: str, port: int, setti
     except serving.Stop:
         pass   # a signal while stopping: the clean-up below still runs
     finally:
+        close_lineage_queue(app)   # its writer ends with its current unit; the rest stays queued
         store.close()   # stops the embedded server if this was its last user
         serving.restore_signals()
     click.echo(f"stopped; the data is in {where(config)}")
@@ -152,14 +154,19 @@ def _serve_until_stopped(store, config: StoreConfig, host: str, port: int, setti
               help="Take the user from this header set by an SSO proxy (off by default; see docs/access.md).")
 @click.option("--trusted-proxy", "trusted_proxies", multiple=True, metavar="ADDRESS",
               help="The proxy's address; the header is accepted only from it (default 127.0.0.1 and ::1).")
+@click.option("--lineage-queue", default=None, metavar="DIR",
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Answer OpenLineage feeds once their checked events are on disk in DIR, and apply them "
+                   "right behind (faster feeds; see docs/lineage.md). Off: answered once written.")
 @click.pass_obj
-def serve(obj: Ctx, host, port, anonymous_read, trusted_proxy_header, trusted_proxies):
+def serve(obj: Ctx, host, port, anonymous_read, trusted_proxy_header, trusted_proxies, lineage_queue):
     """Serve the dashboard and the API (without loading the demo).
 
     Every page and API call needs a session (``ownergraph password set``) or a token
     (``ownergraph token create``), unless --anonymous-read.
     """
     settings = {"OWNERGRAPH_ANONYMOUS_READ": anonymous_read,
+                "OWNERGRAPH_LINEAGE_QUEUE": str(lineage_queue) if lineage_queue else None,
                 "OWNERGRAPH_TRUSTED_PROXY_HEADER": trusted_proxy_header,
                 "OWNERGRAPH_TRUSTED_PROXIES": tuple(trusted_proxies) or None}
     if trusted_proxy_header:

@@ -446,6 +446,12 @@ def _write(store: GraphStore, events: list[Event], actor: str | None, reason: st
 _COMMITTER = ol_group.Committer(_write)
 
 
+def apply_queued(store: GraphStore, events: list[Event], actor: str | None, reason: str) -> write_path.WriteSummary:
+    """One unit of the lineage queue's writer (``ol_spool``), in turn with direct writes."""
+    with _COMMITTER.lock:
+        return _write(store, events, actor, reason)
+
+
 def ingest(store: GraphStore, events: list[Event], *, actor: str | None = None,
            at: int | None = None) -> write_path.WriteSummary:
     """Apply checked events as one audited unit (all or nothing); concurrent callers may

@@ -444,3 +444,72 @@ def test_stop_signal_while_the_server_is_busy_with_many_requests_ends_it(og_home
             for c in clients:
                 c.join(10)
             _stop(server)
+
+
+# -- the lineage queue: feeds keep being answered while the engine is away -------------
+
+
+def test_queued_feeds_are_answered_while_the_engine_is_killed_and_applied_once_it_is_back(og_home, tmp_path):
+    """``serve --lineage-queue``: the events a feed posts while the embedded engine is
+    killed and restarted are answered 201 (they are on disk) and are all in the graph
+    once it is back; a stop signal then ends the server promptly and the queue is empty."""
+    from tests.lineage_corpus import CLEAN, MANIFEST, R1, R5, corpus
+    path = tmp_path / "m.yaml"
+    path.write_text(yaml.safe_dump(MANIFEST))
+    assert run(og_home, "ingest", str(path)).returncode == 0
+    assert run(og_home, "ingest", str(_feed_person(tmp_path))).returncode == 0
+    token = run(og_home, "token", "create", "--person", "feed.bot", "--scope", "lineage,read").stdout.strip()
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    queue = og_home / "lineage-queue"
+    server = subprocess.Popen([*EXE, "serve", "--port", str(port), "--lineage-queue", str(queue)],
+                              env=_env(og_home), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    auth = {"Authorization": f"Bearer {token}"}
+    try:
+        assert _wait_http(f"{base}/healthz")["status"] == "ok"
+        events = corpus()
+        for i, e in enumerate(events):
+            if i == 2:   # a running feed: its token was checked (and is remembered) before the engine goes
+                os.kill(int((og_home / "falkordb.pid").read_text()), signal.SIGKILL)
+            status, body = _post_authorized(f"{base}/api/v1/lineage", e, auth)
+            assert status == 201 and json.loads(body)["queued"] is True, (status, body[:300])
+        status, body, _ = _get(f"{base}/healthz")   # the engine may be back already: either is plain
+        assert status in (200, 503) and "Traceback" not in body
+
+        def drained():
+            st, text = _get_authorized(f"{base}/api/v1/lineage/status", auth)
+            s = json.loads(text) if st == 200 else {}
+            return s if s.get("pending_bytes") == 0 and s.get("applied_events") == len(events) else None
+        state = _until(drained, 60)
+        assert state["rejected"] == 0 and state["mode"] == "queued"
+        status, body = _get_authorized(f"{base}/api/v1/artifact?uid={CLEAN}", auth)
+        assert status == 200 and sorted(v["version"] for v in json.loads(body)["versions"]) == sorted([R1, R5])
+        server.send_signal(signal.SIGTERM)
+        assert _exit_code(server, og_home, timeout=30) == 0
+    finally:
+        _stop(server)
+    assert (queue / "applied").read_text() == str((queue / "events.log").stat().st_size)
+
+
+def _feed_person(tmp_path: Path) -> Path:
+    path = tmp_path / "feed.yaml"
+    path.write_text(yaml.safe_dump({"people": [{"id": "feed.bot", "name": "Feed Bot"}]}))
+    return path
+
+
+def _post_authorized(url: str, body: dict, headers: dict) -> tuple[int, str]:
+    req = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                 headers={"Content-Type": "application/json", **headers})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+def _get_authorized(url: str, headers: dict) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()

@@ -1,0 +1,89 @@
+"""The lineage queue's writer on its own (real files, a recording writer in place of the
+store): how requests are grouped into units, what a refused request becomes, and that
+accepting waits for the disk, not for the writer."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+from graph_model.errors import Problem, ValidationFailed
+from graph_model.ingest import ol_spool
+from tests.lineage_corpus import corpus
+
+
+class Recorder:
+    """Records each unit (its actor and event count); refuses units holding a marked run."""
+
+    def __init__(self, refuse_run: str | None = None, gate: threading.Event | None = None) -> None:
+        self.units: list[tuple[str | None, int, str]] = []
+        self.tried: list[int] = []
+        self.refuse_run, self.gate = refuse_run, gate
+
+    def __call__(self, events, actor, reason):
+        if self.gate is not None:
+            self.gate.wait(10)
+        self.tried.append(len(events))
+        if self.refuse_run and any(e.run_id == self.refuse_run for e in events):
+            raise ValidationFailed([Problem("run.runId", "refused by the planner")])
+        self.units.append((actor, len(events), reason))
+
+
+def test_accepting_does_not_wait_for_the_writer_and_units_join_one_actors_requests(tmp_path):
+    gate = threading.Event()
+    rec = Recorder(gate=gate)
+    q = ol_spool.Spool(tmp_path, rec)
+    try:
+        events = corpus()
+        for e in events:   # the writer is held: every accept still returns
+            q.accept(e, batch=False, actor="feed-a", events=1)
+        q.accept(events[:2], batch=True, actor="feed-b", events=2)
+        assert q.status()["accepted_requests"] == len(events) + 1 and q.status()["pending_bytes"] > 0
+        lines = (tmp_path / "events.log").read_bytes().splitlines()
+        assert len(lines) == len(events) + 1 and json.loads(lines[-1])["actor"] == "feed-b"
+        gate.set()
+        assert q.wait_applied(30)
+    finally:
+        q.close()
+    # the first unit may start before the rest arrive; after it, one actor's queued requests go together
+    assert sum(n for a, n, _ in rec.units if a == "feed-a") == len(events)
+    assert [u for u in rec.units if u[0] == "feed-b"] == [("feed-b", 2, "openlineage batch of 2 events")]
+    assert len(rec.units) <= 3 and any(n > 1 and "queued requests" in r for _, n, r in rec.units)
+
+
+def test_a_unit_holds_at_most_the_limit(tmp_path, monkeypatch):
+    monkeypatch.setattr(ol_spool, "MAX_UNIT_EVENTS", 5)
+    gate = threading.Event()
+    rec = Recorder(gate=gate)
+    q = ol_spool.Spool(tmp_path, rec)
+    try:
+        for e in corpus()[:12]:
+            q.accept(e, batch=False, actor="feed", events=1)
+        gate.set()
+        assert q.wait_applied(30)
+    finally:
+        q.close()
+    assert sum(n for _, n, _ in rec.units) == 12 and max(n for _, n, _ in rec.units) <= 5
+
+
+def test_a_refused_request_is_kept_aside_and_the_others_are_applied(tmp_path):
+    events = corpus()
+    bad_run = events[2]["run"]["runId"]
+    gate = threading.Event()   # the first unit waits, so the others queue up and are tried together
+    rec = Recorder(refuse_run=bad_run, gate=gate)
+    q = ol_spool.Spool(tmp_path, rec)
+    try:
+        for e in events:
+            q.accept(e, batch=False, actor="feed", events=1)
+        gate.set()
+        assert q.wait_applied(30)
+        status = q.status()
+    finally:
+        q.close()
+    refused = [e for e in events if e["run"]["runId"] == bad_run]
+    assert status["rejected"] == len(refused)
+    assert max(rec.tried) > 1   # the refused request went in with others first; they were then applied alone
+    assert status["applied_events"] == len(events) - len(refused)
+    kept = [json.loads(line) for line in (tmp_path / "rejected.log").read_text().splitlines()]
+    assert [k["body"] for k in kept] == refused
+    assert kept[0]["problems"] == [{"path": "run.runId", "message": "refused by the planner"}]
