@@ -69,8 +69,8 @@ def test_batch_is_answered_with_a_count_and_gzip_is_read(client, store):
     assert r.get_json()["received"] == len(corpus()) and r.get_json()["changed"] is True
     assert sorted(v["version"] for v in artifacts.show(store, CLEAN)["versions"])[0] == R1
     r = client.post("/api/v1/lineage/batch", json=corpus())
-    assert r.get_json() == {"received": len(corpus()), "changed": False, "counts": {}, "audit_events": 0,
-                            "first_seq": None, "last_seq": None}
+    assert r.get_json() == {"received": len(corpus()), "queued": False, "changed": False, "counts": {},
+                            "audit_events": 0, "first_seq": None, "last_seq": None}
 
 
 @pytest.mark.parametrize("body, headers, path", [
