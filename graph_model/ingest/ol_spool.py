@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from ..errors import OwnergraphError, StoreUnavailable, ValidationFailed, WriteFailed
+from ..errors import OwnergraphError, Problem, StoreUnavailable, ValidationFailed, WriteFailed
 from . import ol_events
 
 log = logging.getLogger(__name__)
@@ -157,8 +157,12 @@ class Spool:
         out, pos = [], start
         for raw in data.split(b"\n")[:-1]:
             pos += len(raw) + 1
-            rec = json.loads(raw)
-            out.append(_Record(pos, rec.get("actor"), bool(rec.get("batch")), rec["body"], int(rec.get("events") or 0)))
+            try:
+                rec = json.loads(raw)
+                out.append(_Record(pos, rec.get("actor"), bool(rec.get("batch")), rec["body"],
+                                   int(rec.get("events") or 0)))
+            except (ValueError, KeyError, TypeError):   # a damaged line: kept aside by the writer
+                out.append(_Record(pos, None, False, None, 0))
         return out
 
     def _unit(self, records: list[_Record]) -> list[_Record]:
@@ -172,6 +176,8 @@ class Spool:
         return group
 
     def _apply(self, group: list[_Record]) -> None:
+        if any(r.body is None for r in group):
+            raise ValidationFailed([Problem("", "a queued line is damaged (not the JSON the queue wrote)")])
         events = [e for r in group for e in ol_events.events(r.body, batch=r.batch)]
         reason = (f"openlineage: {len(events)} events of {len(group)} queued requests"
                   if len(group) > 1 else ol_events_reason(events))
@@ -235,7 +241,7 @@ class Spool:
             self.applied = end
             if self.applied >= self.written:
                 self.pending_since = None
-                if self.written >= COMPACT_BYTES:
+                if self.written >= COMPACT_BYTES and not self._stop.is_set():
                     os.ftruncate(self.fd, 0)
                     self.written = self.synced = self.applied = 0
                     self.mark_path.write_text("0")

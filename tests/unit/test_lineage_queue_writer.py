@@ -87,3 +87,18 @@ def test_a_refused_request_is_kept_aside_and_the_others_are_applied(tmp_path):
     kept = [json.loads(line) for line in (tmp_path / "rejected.log").read_text().splitlines()]
     assert [k["body"] for k in kept] == refused
     assert kept[0]["problems"] == [{"path": "run.runId", "message": "refused by the planner"}]
+
+
+def test_a_damaged_line_is_kept_aside_and_the_writer_goes_on(tmp_path):
+    events = corpus()[:3]
+    lines = [json.dumps({"actor": "feed", "batch": False, "events": 1, "body": e}) for e in events]
+    (tmp_path / "events.log").write_text("\n".join([lines[0], "not json at all", *lines[1:]]) + "\n")
+    rec = Recorder()
+    q = ol_spool.Spool(tmp_path, rec)
+    try:
+        assert q.wait_applied(30)
+        status = q.status()
+    finally:
+        q.close()
+    assert status["rejected"] == 1 and sum(n for _, n, _ in rec.units) == 3
+    assert "damaged" in (tmp_path / "rejected.log").read_text()
