@@ -7,7 +7,9 @@ from __future__ import annotations
 import json
 import threading
 
-from graph_model.errors import Problem, ValidationFailed
+import pytest
+
+from graph_model.errors import Problem, StoreUnavailable, ValidationFailed
 from graph_model.ingest import ol_spool
 from tests.lineage_corpus import corpus
 
@@ -102,3 +104,25 @@ def test_a_damaged_line_is_kept_aside_and_the_writer_goes_on(tmp_path):
         q.close()
     assert status["rejected"] == 1 and sum(n for _, n, _ in rec.units) == 3
     assert "damaged" in (tmp_path / "rejected.log").read_text()
+
+
+def test_a_full_queue_holds_requests_back_then_refuses_them_with_a_retryable_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(ol_spool, "MAX_PENDING_BYTES", 3000)
+    monkeypatch.setattr(ol_spool, "FULL_WAIT_S", 0.3)
+    gate = threading.Event()
+    q = ol_spool.Spool(tmp_path, Recorder(gate=gate))
+    try:
+        accepted = 0
+        with pytest.raises(ol_spool.SpoolFull, match="not applied yet"):
+            for e in corpus() * 5:
+                q.accept(e, batch=False, actor="feed", events=1)
+                accepted += 1
+        assert 0 < accepted < len(corpus()) * 5
+        assert q.status()["accepted_requests"] == accepted   # the refused one was not queued
+        assert isinstance(ol_spool.SpoolFull("x"), StoreUnavailable)   # answered 503: feeds retry it
+        gate.set()
+        assert q.wait_applied(30)
+        q.accept(corpus()[0], batch=False, actor="feed", events=1)   # room again
+    finally:
+        gate.set()
+        q.close()
