@@ -126,3 +126,20 @@ def test_a_full_queue_holds_requests_back_then_refuses_them_with_a_retryable_err
     finally:
         gate.set()
         q.close()
+
+
+def test_the_writer_lets_reads_in_flight_finish_first():
+    from app.api.lineage import _Reads
+    reads, done = _Reads(), threading.Event()
+    reads.enter()
+    reads.enter()
+    waiter = threading.Thread(target=lambda: (reads.wait_idle(10), done.set()))
+    waiter.start()
+    assert not done.wait(0.2)          # two reads in flight: the writer waits
+    reads.leave()
+    assert not done.wait(0.2)          # one still in flight
+    reads.leave()
+    assert done.wait(5)                # none: the unit starts
+    waiter.join(5)
+    reads.enter()
+    reads.wait_idle(0.05)              # a read that never ends holds the writer back only so long
