@@ -38,6 +38,16 @@ def accept_corpus(queue: ol_spool.Spool, actor: str = "pipeline-bot") -> None:
         queue.accept(e, batch=False, actor=actor, events=len(ol_events.events(e, batch=False)))
 
 
+def reopen_and_drain(directory, store) -> None:
+    """Open the queue again (a server starting) and wait until it has applied the corpus."""
+    queue = ol_spool.Spool(directory, writer(store))
+    try:
+        assert queue.wait_applied(60)
+        assert queue.status()["applied_events"] == len(corpus())
+    finally:
+        queue.close()
+
+
 def test_queued_feeds_are_answered_at_once_and_give_the_graph_direct_writes_give(store, tmp_path):
     from app import close_lineage_queue, create_app
     expected = direct_fingerprint(store)
@@ -82,19 +92,16 @@ def test_what_is_queued_while_the_engine_is_down_is_applied_when_the_server_star
     head = audit_seq(store)
     queue = ol_spool.Spool(tmp_path, down)
     accept_corpus(queue)
-    time.sleep(0.3)   # the writer tried and was told the engine is down
+    deadline = time.monotonic() + 30
+    while not queue.status()["last_error"] and time.monotonic() < deadline:   # the writer tries, and is told
+        time.sleep(0.05)
     assert queue.status()["last_error"] and queue.status()["applied_events"] == 0
     queue.close()
     assert audit_seq(store) == head   # nothing written, everything still on disk
     # a crash inside an append leaves a torn last line: never answered, so it is cut
     with open(tmp_path / "events.log", "ab") as f:
         f.write(b'{"actor":"pipeline-bot","batch":false,"events":1,"body":{"eventTy')
-    queue = ol_spool.Spool(tmp_path, writer(store))
-    try:
-        assert queue.wait_applied(60)
-        assert queue.status()["applied_events"] == len(corpus())
-    finally:
-        queue.close()
+    reopen_and_drain(tmp_path, store)
     assert fingerprint(store) == expected
     assert (tmp_path / "events.log").read_bytes().endswith(b"\n")
 
@@ -108,12 +115,7 @@ def test_a_unit_applied_again_after_a_crash_changes_nothing(store, tmp_path):
     applied = fingerprint(store)
     head = audit_seq(store)
     (tmp_path / "applied").write_text("0")   # the crash came after the units, before their mark
-    queue = ol_spool.Spool(tmp_path, writer(store))
-    try:
-        assert queue.wait_applied(60)
-        assert queue.status()["applied_events"] == len(corpus())
-    finally:
-        queue.close()
+    reopen_and_drain(tmp_path, store)
     assert audit_seq(store) == head and fingerprint(store) == applied
 
 
