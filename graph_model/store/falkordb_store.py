@@ -327,6 +327,8 @@ class FalkorDBStore(GraphStore):
             self._release()
             raise StoreUnavailable(f"cannot reach FalkorDB: {e}") from e
         self.graph_name = graph
+        # how another process opens the same store (the lineage queue's writer process)
+        self.reopen_args = (socket_path, graph) if socket_path else None
         self._graph = self._db.select_graph(graph)
         self._conn: redis.Redis = self._db.connection
         self._pool: ThreadPoolExecutor | None = None

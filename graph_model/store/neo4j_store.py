@@ -124,6 +124,8 @@ class Neo4jStore(GraphStore):
             raise StoreUnavailable(f"cannot use Neo4j at {uri}: {e}") from e
         self.uri = uri
         self.database = database
+        # how another process opens the same store (the lineage queue's writer process)
+        self.reopen_args = (uri, user, password, database)
 
     def _q(self, name: str) -> str:
         return queries.get(name)

@@ -5,12 +5,14 @@ is the one direct writes give, also after a stop, a torn last line or a unit app
 from __future__ import annotations
 
 import json
+import os
+import signal
 import time
 
 import pytest
 
 from graph_model.errors import StoreUnavailable
-from graph_model.ingest import manifest, ol_events, ol_spool, openlineage, parse
+from graph_model.ingest import manifest, ol_events, ol_spool, ol_writer_process, openlineage, parse
 from tests.contract.test_lineage import fingerprint, load
 from tests.contract.test_lineage_api import audit_seq, feed_token
 from tests.lineage_corpus import MANIFEST, corpus
@@ -74,12 +76,83 @@ def test_queued_feeds_are_answered_at_once_and_give_the_graph_direct_writes_give
         assert status["mode"] == "queued" and status["accepted_requests"] == len(events) - 3
         assert status["accepted_events"] == status["applied_events"] == len(events)
         assert status["pending_bytes"] == 0 and status["rejected"] == 0 and status["units"] >= 1
+        # the units were written by a process of the writer's own, not by the web process
+        writer_pid = app.extensions["ownergraph.lineage_writer"].pid
+        assert writer_pid is not None and writer_pid != os.getpid()
     finally:
         close_lineage_queue(app)
+    assert not _alive(writer_pid)   # stopped with the queue
     assert fingerprint(store) == expected
     actors = {e["actor"] for e in store.read("audit_events_page", after=0, limit=5000)
               if e["action"].startswith(("run.", "version."))}
     assert actors == {"person:feed.bot token:feed-lineage from:127.0.0.1"}
+
+
+def test_with_the_queue_a_lineage_request_lets_the_reads_in_flight_go_first(store, tmp_path, monkeypatch):
+    import threading
+    from app import close_lineage_queue, create_app
+    from app.api import lineage as lineage_api
+    monkeypatch.setattr(lineage_api, "INTAKE_YIELD_S", 30.0)
+    manifest.ingest(store, parse.validate(MANIFEST), actor="tester")
+    app = create_app({"TESTING": True, "OWNERGRAPH_STORE_OBJECT": store, "OWNERGRAPH_ANONYMOUS_READ": True,
+                      "OWNERGRAPH_LINEAGE_QUEUE": str(tmp_path / "queue"), "OWNERGRAPH_LINEAGE_WRITER": "thread"})
+    try:
+        token = feed_token(store)
+        reads = app.extensions["ownergraph.reads_in_flight"]
+        answers: list[int] = []
+
+        def post():
+            client = app.test_client()
+            client.environ_base["HTTP_AUTHORIZATION"] = "Bearer " + token
+            answers.append(client.post("/api/v1/lineage", json=corpus()[0]).status_code)
+        reads.enter()                       # a page read in flight
+        feed = threading.Thread(target=post)
+        feed.start()
+        feed.join(0.5)
+        assert feed.is_alive() and not answers and app.extensions["ownergraph.lineage_queue"].status()[
+            "accepted_requests"] == 0       # the request waits, nothing queued yet
+        reads.leave()                       # the read is answered: the request goes on
+        feed.join(30)
+        assert answers == [201]
+        assert app.extensions["ownergraph.lineage_queue"].status()["accepted_requests"] == 1
+        # a read counts as in flight while it runs, and not after
+        assert app.test_client().get("/api/v1/hotspots").status_code == 200
+        assert reads.n == 0
+    finally:
+        close_lineage_queue(app)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_a_writer_process_that_dies_is_replaced_and_its_unit_applied_again(store, tmp_path):
+    """``kill -9`` of the writer process between units: the next unit starts a new one,
+    and the graph is the one direct writes give (a death during a unit:
+    ``tests/unit/test_lineage_writer_process.py``)."""
+    expected = direct_fingerprint(store)
+    manifest.ingest(store, parse.validate(MANIFEST), actor="tester")
+    process = ol_writer_process.WriterProcess(ol_writer_process.recipe_for(None, store))
+    queue = ol_spool.Spool(tmp_path, process)
+    try:
+        events = corpus()
+        queue.accept(events[0], batch=False, actor="pipeline-bot", events=1)
+        assert queue.wait_applied(60)
+        first = process.pid
+        os.kill(first, signal.SIGKILL)
+        for e in events[1:]:
+            queue.accept(e, batch=False, actor="pipeline-bot", events=1)
+        assert queue.wait_applied(60)
+        assert process.pid not in (None, first) and queue.status()["rejected"] == 0
+        assert queue.status()["applied_events"] == len(events)
+    finally:
+        queue.close()
+        process.close()
+    assert fingerprint(store) == expected
 
 
 def test_without_the_queue_the_status_says_direct(client):
