@@ -54,10 +54,12 @@ READS_FIRST_MAX_S = 0.2
 #: with the queue on, the longest a lineage request waits for the page and API reads in
 #: flight before it is read and checked. Why: a queued feed is answered in a few ms, so
 #: 4 feeds posting in a loop kept the web process busy enough that an incident read
-#: waited between its queries. Queued single events at 100k on the embedded engine, 60 s
-#: (writer process, reads first): 393.8 events/s applied with incident p50 34.6 ms and
-#: p95 74.9 ms, against 535.0 events/s with p50 64.4 and p95 137.6 ms without this wait.
-INTAKE_YIELD_S = 0.05
+#: waited between its queries. Queued single events at 100k, 60 s, writer process: on
+#: the embedded engine 535.0 events/s applied with incident p95 137.6 ms without this
+#: wait, 393.8 events/s with p95 74.9 ms at 50 ms, 416.0 events/s with p95 64.3 ms at
+#: 100 ms; on Neo4j 312.9 events/s with p95 109.4 ms at 50 ms, 362.2 and 373.6 events/s
+#: with p95 72.6 and 68.6 ms at 100 ms.
+INTAKE_YIELD_S = 0.1
 
 
 class _Reads:
