@@ -37,7 +37,7 @@ from ..store.base import GraphStore
 
 log = logging.getLogger(__name__)
 
-#: seconds ``close`` waits for the child to finish its unit before it is terminated (a
+#: seconds ``close`` waits for the child to finish its unit before it is killed (a
 #: unit is one transaction: cut short, it is applied again at the next start)
 STOP_WAIT_S = 10.0
 #: seconds a new child may take to open the store before the unit counts as "store away"
@@ -144,7 +144,7 @@ class WriterProcess:
         return self._proc.pid if self._proc is not None and self._proc.is_alive() else None
 
     def close(self) -> None:
-        """Stop the child after the unit it applies (if any); terminate it past ``STOP_WAIT_S``."""
+        """Stop the child after the unit it applies (if any); kill it past ``STOP_WAIT_S``."""
         acquired = self._lock.acquire(timeout=STOP_WAIT_S)
         try:
             self._closed = True
@@ -157,8 +157,8 @@ class WriterProcess:
             except OSError:
                 pass
             proc.join(STOP_WAIT_S if acquired else 0.1)
-            if proc.is_alive():
-                proc.terminate()
+            if proc.is_alive():   # it ignores SIGTERM (the server's own signal): kill it
+                proc.kill()
                 proc.join(5)
             conn.close()
             self._proc = self._conn = None
