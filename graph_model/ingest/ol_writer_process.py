@@ -19,14 +19,18 @@ treats them as before. A child that dies (killed, out of memory) is a store away
 spool tries the unit again and a new child is started for it.
 
 The child ignores Ctrl-C and SIGTERM meant for the server (same process group): it is
-stopped by ``close`` after its current unit, and ends by itself when the web process is
-gone (its end of the pipe closes).
+stopped by ``close`` after its current unit. It never outlives the web process: on Linux
+the kernel kills it when the thread that started it (the spool's writer) ends, even in
+the middle of a unit, which is then applied again by the next server (found: a server
+killed during a long unit left its writer running that unit against Neo4j for 24 minutes);
+elsewhere it ends once the pipe closes.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import signal
 import threading
 from dataclasses import dataclass
@@ -112,8 +116,8 @@ class WriterProcess:
             return self._conn
         self._forget()
         parent, child = self._ctx.Pipe()
-        proc = self._ctx.Process(target=_child_main, args=(child, self.recipe), name="ownergraph-lineage-writer",
-                                 daemon=True)
+        proc = self._ctx.Process(target=_child_main, args=(child, self.recipe, os.getpid()),
+                                 name="ownergraph-lineage-writer", daemon=True)
         proc.start()
         child.close()
         if not parent.poll(START_WAIT_S):
@@ -190,10 +194,27 @@ def _error(e: BaseException) -> tuple:
     return ("error", kind, str(e), problems)
 
 
-def _child_main(conn, recipe: Recipe) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Ask the kernel (Linux ``prctl(PR_SET_PDEATHSIG)``) to kill this process when the
+    thread that started it ends; end now if the web process is already gone."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL))
+    except (OSError, AttributeError):   # not Linux: the closed pipe ends it instead
+        pass
+    if os.getppid() != parent:
+        os._exit(0)
+
+
+#: ``linux/prctl.h``
+PR_SET_PDEATHSIG = 1
+
+
+def _child_main(conn, recipe: Recipe, parent: int) -> None:
     """The child: open the store, then apply units until told to stop or the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    _die_with_parent(parent)
     from . import openlineage
     try:
         store = recipe.open()

@@ -5,7 +5,12 @@ child's store is a stand-in here, the stores themselves are in the contract suit
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -77,3 +82,62 @@ def test_a_store_that_cannot_be_opened_keeps_the_unit_queued():
         assert process.pid is None
     finally:
         process.close()
+
+
+class _Blocks:
+    """A store whose write never ends (a long unit)."""
+    backend = "falkordb"
+
+    def write_unit(self, planner):
+        time.sleep(300)
+
+    def close(self):
+        pass
+
+
+@dataclass(frozen=True)
+class _BlockingRecipe(wp.Recipe):
+    def open(self):
+        return _Blocks()
+
+
+_SERVER = """
+import threading, time
+from tests.unit.test_lineage_writer_process import _BlockingRecipe
+from graph_model.ingest import ol_writer_process as wp
+p = wp.WriterProcess(_BlockingRecipe("blocking", ()))
+threading.Thread(target=lambda: p([], "feed", "a unit"), daemon=True).start()
+deadline = time.monotonic() + 60
+while p.pid is None and time.monotonic() < deadline:
+    time.sleep(0.05)
+print(p.pid, flush=True)
+time.sleep(300)
+"""
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie waiting to be reaped."""
+    try:
+        state = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in state
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the kernel's parent-death signal is Linux's")
+def test_the_writer_process_never_outlives_the_web_process_even_in_a_unit():
+    root = Path(__file__).resolve().parents[2]
+    server = subprocess.Popen([sys.executable, "-c", _SERVER], cwd=root, stdout=subprocess.PIPE, text=True)
+    try:
+        child = int(server.stdout.readline())
+        time.sleep(0.3)
+        assert _running(child)            # busy with its unit
+        server.kill()                     # the web process dies (kill -9)
+        server.wait(10)
+        deadline = time.monotonic() + 10
+        while _running(child) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _running(child)
+    finally:
+        if server.poll() is None:
+            server.kill()
