@@ -39,11 +39,11 @@ def queued(committer: Committer, jobs: list[tuple]) -> dict:
 
     with committer.lock:
         threads = [threading.Thread(target=run, args=(i, *job)) for i, job in enumerate(jobs)]
-        for t in threads:
-            t.start()
         deadline = time.monotonic() + 10
-        while len(committer.queue) < len(jobs) and time.monotonic() < deadline:
-            time.sleep(0.005)
+        for n, t in enumerate(threads, 1):
+            t.start()   # one at a time, so they queue in the order given
+            while len(committer.queue) < n and time.monotonic() < deadline:
+                time.sleep(0.005)
         assert len(committer.queue) == len(jobs)
     for t in threads:
         t.join(10)
