@@ -134,6 +134,7 @@ def close_queue(app: Flask) -> None:
     with _queue_lock:
         queue = app.extensions.pop(_QUEUE, None)
         process = app.extensions.pop(_WRITER, None)
+        app.extensions.pop(_READS, None)   # lineage requests no longer wait for reads
     if queue is not None:
         queue.close()
     if process is not None:
