@@ -171,6 +171,10 @@ class WriterProcess:
                 self._lock.release()
 
 
+#: the outcomes the spool tells apart; they cross the pipe by name, with their paths
+_KNOWN = (ValidationFailed, PermissionDenied, WriteFailed, StoreUnavailable)
+
+
 def _raise_or_return(answer: tuple) -> None:
     if answer[0] == "ok":
         return None
@@ -188,8 +192,7 @@ def _raise_or_return(answer: tuple) -> None:
 
 
 def _error(e: BaseException) -> tuple:
-    kind = next((t.__name__ for t in (ValidationFailed, PermissionDenied, WriteFailed, StoreUnavailable)
-                 if isinstance(e, t)), type(e).__name__)
+    kind = next((t.__name__ for t in _KNOWN if isinstance(e, t)), type(e).__name__)
     problems = [(p.path, p.message) for p in getattr(e, "problems", None) or ()]
     return ("error", kind, str(e), problems)
 
@@ -235,7 +238,7 @@ def _child_main(conn, recipe: Recipe, parent: int) -> None:
                 openlineage.apply_queued(store, events, actor, reason)
                 answer: tuple = ("ok",)
             except Exception as e:   # noqa: BLE001 - every outcome goes back to the spool
-                if not isinstance(e, (ValidationFailed, PermissionDenied, WriteFailed, StoreUnavailable)):
+                if not isinstance(e, _KNOWN):
                     log.exception("lineage writer: applying a unit failed")
                 answer = _error(e)
             conn.send(answer)

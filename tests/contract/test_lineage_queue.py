@@ -13,6 +13,7 @@ import pytest
 
 from graph_model.errors import StoreUnavailable
 from graph_model.ingest import manifest, ol_events, ol_spool, ol_writer_process, openlineage, parse
+from graph_model.store.embedded import process_alive as _alive
 from tests.contract.test_lineage import fingerprint, load
 from tests.contract.test_lineage_api import audit_seq, feed_token
 from tests.lineage_corpus import MANIFEST, corpus
@@ -120,14 +121,6 @@ def test_with_the_queue_a_lineage_request_lets_the_reads_in_flight_go_first(stor
         assert reads.n == 0
     finally:
         close_lineage_queue(app)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def test_a_writer_process_that_dies_is_replaced_and_its_unit_applied_again(store, tmp_path):

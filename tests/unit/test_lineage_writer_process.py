@@ -5,7 +5,6 @@ child's store is a stand-in here, the stores themselves are in the contract suit
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ import pytest
 
 from graph_model.errors import PermissionDenied, Problem, StoreUnavailable, ValidationFailed, WriteFailed
 from graph_model.ingest import ol_writer_process as wp
+from graph_model.store.embedded import process_alive as _running
 
 
 @pytest.mark.parametrize("error", [
@@ -36,28 +36,38 @@ def test_an_unexpected_error_is_a_refusal_that_names_it():
         wp._raise_or_return(wp._error(KeyError("x")))
 
 
-class _DiesOnWrite:
-    """A store whose write ends the process at once, as ``kill -9`` during a unit would."""
+class _StandIn:
+    """A store whose write ends the process at once (as ``kill -9`` during a unit
+    would) or never ends (a long unit)."""
     backend = "falkordb"
 
+    def __init__(self, dies: bool) -> None:
+        self.dies = dies
+
     def write_unit(self, planner):
-        os._exit(9)
+        if self.dies:
+            os._exit(9)
+        time.sleep(300)
 
     def close(self):
         pass
 
 
 @dataclass(frozen=True)
-class _DyingRecipe(wp.Recipe):
+class _StandInRecipe(wp.Recipe):
+    """``dying``, ``blocking`` or ``away`` (the store cannot be opened)."""
+
     def open(self):
-        return _DiesOnWrite()
+        if self.kind == "away":
+            raise StoreUnavailable("the engine at the socket does not answer")
+        return _StandIn(dies=self.kind == "dying")
 
 
 def test_a_child_that_dies_during_a_unit_is_a_store_away_and_a_new_one_takes_the_next():
     from tests.lineage_corpus import corpus
     from graph_model.ingest import ol_events
     events = ol_events.events(corpus()[0], batch=False)
-    process = wp.WriterProcess(_DyingRecipe("dying", ()))
+    process = wp.WriterProcess(_StandInRecipe("dying", ()))
     try:
         with pytest.raises(StoreUnavailable, match="writer process stopped"):
             process(events, "feed", "a unit")
@@ -68,14 +78,8 @@ def test_a_child_that_dies_during_a_unit_is_a_store_away_and_a_new_one_takes_the
         process.close()
 
 
-@dataclass(frozen=True)
-class _AwayRecipe(wp.Recipe):
-    def open(self):
-        raise StoreUnavailable("the engine at the socket does not answer")
-
-
 def test_a_store_that_cannot_be_opened_keeps_the_unit_queued():
-    process = wp.WriterProcess(_AwayRecipe("away", ()))
+    process = wp.WriterProcess(_StandInRecipe("away", ()))
     try:
         with pytest.raises(StoreUnavailable, match="does not answer"):
             process([], "feed", "a unit")
@@ -84,28 +88,11 @@ def test_a_store_that_cannot_be_opened_keeps_the_unit_queued():
         process.close()
 
 
-class _Blocks:
-    """A store whose write never ends (a long unit)."""
-    backend = "falkordb"
-
-    def write_unit(self, planner):
-        time.sleep(300)
-
-    def close(self):
-        pass
-
-
-@dataclass(frozen=True)
-class _BlockingRecipe(wp.Recipe):
-    def open(self):
-        return _Blocks()
-
-
 _SERVER = """
 import threading, time
-from tests.unit.test_lineage_writer_process import _BlockingRecipe
+from tests.unit.test_lineage_writer_process import _StandInRecipe
 from graph_model.ingest import ol_writer_process as wp
-p = wp.WriterProcess(_BlockingRecipe("blocking", ()))
+p = wp.WriterProcess(_StandInRecipe("blocking", ()))
 threading.Thread(target=lambda: p([], "feed", "a unit"), daemon=True).start()
 deadline = time.monotonic() + 60
 while p.pid is None and time.monotonic() < deadline:
@@ -113,15 +100,6 @@ while p.pid is None and time.monotonic() < deadline:
 print(p.pid, flush=True)
 time.sleep(300)
 """
-
-
-def _running(pid: int) -> bool:
-    """Alive and not a zombie waiting to be reaped."""
-    try:
-        state = Path(f"/proc/{pid}/status").read_text()
-    except FileNotFoundError:
-        return False
-    return "\nState:\tZ" not in state
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the kernel's parent-death signal is Linux's")
