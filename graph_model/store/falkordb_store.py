@@ -49,7 +49,7 @@ from falkordb.query_result import QueryResult
 
 from ..errors import (ConsoleEngineStopped, ConsoleEngineUnavailable, EngineStopped, PermissionDenied, Problem,
                       StoreUnavailable, ValidationFailed, WriteFailed)
-from . import console_engine, console_ranges, console_read, queries, schema_setup, union_reads
+from . import console_engine, console_ranges, console_read, falkordb_reply, queries, schema_setup, union_reads
 from .base import ConsoleResult, GraphStore, Plan, Planner, Statement, list_items
 from .compose import compose, origin
 from .embedded import EmbeddedServer, compact_aof, stored_secret
@@ -427,7 +427,8 @@ class FalkorDBStore(GraphStore):
             raw = self._conn.execute_command("GRAPH.RO_QUERY", self.graph_name, query, "--compact")
         except _UNREACHABLE as e:
             raise StoreUnavailable(f"FalkorDB is unreachable: {e}") from e
-        return self._rows(QueryResult(self._graph, raw))
+        decoded = falkordb_reply.rows(raw)
+        return decoded if decoded is not None else self._rows(QueryResult(self._graph, raw))
 
     def write_unit(self, planner: Planner) -> Any:
         reader = _UnitReader(self)

@@ -128,7 +128,7 @@ class Neo4jStore(GraphStore):
         self.reopen_args = (uri, user, password, database)
 
     def _q(self, name: str) -> str:
-        return queries.get(name)
+        return queries.get(name, "neo4j")
 
     def _session(self, **kw):
         return self._driver.session(database=self.database, **kw)

@@ -2,7 +2,10 @@
 
 Every query is written in the portable subset both engines run, so there is one text
 per name. Keeping queries out of Python means no query text is ever assembled from
-values.
+values. The one exception: a file under ``cypher/<engine>/`` replaces the portable
+query of the same name on that engine, where the portable text cannot be fast there
+(each says why; ``ol_version_before`` needs an index hint on Neo4j that FalkorDB
+refuses). It answers the same rows; the contract suite runs it on its engine.
 """
 
 from __future__ import annotations
@@ -24,9 +27,13 @@ def _cypher_dir() -> Path:
 CYPHER_DIR = _cypher_dir()
 
 
+#: engines that may have their own form of a query (``cypher/<engine>/<name>.cypher``)
+ENGINES = ("neo4j",)
+
+
 @lru_cache(maxsize=None)
-def get(name: str) -> str:
-    """The text of query ``name``.
+def get(name: str, engine: str | None = None) -> str:
+    """The text of query ``name`` (on ``engine``, its own form where it has one).
 
     Raises:
         KeyError: no such query file (a programming error, not a user one).
@@ -34,6 +41,10 @@ def get(name: str) -> str:
     path = CYPHER_DIR / f"{name}.cypher"
     if not path.is_file():
         raise KeyError(f"no Cypher query named {name!r} in {CYPHER_DIR}")
+    if engine is not None:
+        own = CYPHER_DIR / engine / f"{name}.cypher"
+        if own.is_file():
+            path = own
     return _strip(path.read_text(encoding="utf-8"))
 
 

@@ -49,6 +49,9 @@ NEO4J = (
     "CREATE INDEX auditevent_target IF NOT EXISTS FOR (n:AuditEvent) ON (n.target)",
     "CREATE INDEX artifact_kind IF NOT EXISTS FOR (n:Artifact) ON (n.kind)",
     "CREATE INDEX version_artifact_uid IF NOT EXISTS FOR (n:Version) ON (n.artifact_uid)",
+    # an artifact's newest version before an instant, read backwards from it
+    # (cypher/neo4j/ol_version_before.cypher) instead of every version sorted
+    "CREATE INDEX version_artifact_created IF NOT EXISTS FOR (n:Version) ON (n.artifact_uid, n.created_at)",
     # The home page's recent changes (newest versions first) and failing deployments
     # (deployment conditions CONTAINS a status): without these Neo4j scanned every version
     # twice, 0.5 s of the page at 100k artifacts. FalkorDB has no text index, and its page

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 
 import pytest
 
@@ -66,6 +67,46 @@ def test_a_unit_holds_at_most_the_limit(tmp_path, monkeypatch):
     finally:
         q.close()
     assert sum(n for _, n, _ in rec.units) == 12 and max(n for _, n, _ in rec.units) <= 5
+
+
+def test_requests_queued_behind_a_unit_are_checked_while_it_is_applied(tmp_path, monkeypatch):
+    """Read ahead: the next unit's lines are read and checked on another thread during
+    the current unit, not after it; each once; and they are then applied in order."""
+    checked: list[tuple[str, int]] = []
+    real = ol_spool.ol_events.events
+
+    def recording(data, *, batch):
+        out = real(data, batch=batch)
+        checked.append((threading.current_thread().name, len(out)))
+        return out
+    monkeypatch.setattr(ol_spool.ol_events, "events", recording)
+    gate, started = threading.Event(), threading.Event()
+    seen: list[list[str]] = []
+
+    def held(events, actor, reason):
+        seen.append([e.run_id for e in events])
+        if len(seen) == 1:
+            started.set()
+            assert gate.wait(10)
+    events = corpus()
+    q = ol_spool.Spool(tmp_path, held)
+    try:
+        q.accept(events[0], batch=False, actor="feed", events=1)
+        assert started.wait(10)   # the first unit is being applied ...
+        for e in events[1:]:
+            q.accept(e, batch=False, actor="feed", events=1)
+        deadline = time.monotonic() + 10   # ... while the rest is read and checked
+        while sum(n for _, n in checked) < len(events) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        during = list(checked)
+        gate.set()
+        assert q.wait_applied(30)
+    finally:
+        q.close()
+    assert sum(n for _, n in during) == len(events)
+    assert {name for name, _ in during[1:]} == {"lineage-spool-ahead_0"}
+    assert len(checked) == len(events)   # nothing checked twice
+    assert [r for unit in seen for r in unit] == [e["run"]["runId"] for e in events]
 
 
 def test_a_refused_request_is_kept_aside_and_the_others_are_applied(tmp_path):
