@@ -46,8 +46,8 @@ from . import ol_group
 from .ol_events import Event, Node
 
 STATEMENT_ORDER = (
-    "ol_upsert_artifacts", "ol_upsert_runs", "ol_link_parent_runs", "ol_link_writes",
-    "ol_upsert_commits", "ol_upsert_versions", "link_previous", "ol_link_produced_by",
+    "ol_upsert_artifacts", "ol_create_runs", "ol_upsert_runs", "ol_link_parent_runs", "ol_link_writes",
+    "ol_upsert_commits", "ol_create_versions", "ol_upsert_versions", "link_previous", "ol_link_produced_by",
     "link_built_from", "add_lineage",
 )
 KEPT_FACETS = ("schema", "documentation", "sql", "sourceCodeLocation")
@@ -222,7 +222,7 @@ class _Plan:
                                        outputs=[n for e in evs for n in e.outputs], events=evs)
             delta = {k: [cur.get(k), v] for k, v in fields.items() if cur.get(k) != v}
             if not cur:
-                self.b.row("ol_upsert_runs", id=rid, **fields)
+                self.b.row("ol_create_runs", id=rid, **fields)
                 self.b.change("run.create", "run", rid, **(fields | self.who(last)))
             elif delta:
                 self.b.row("ol_upsert_runs", id=rid, **fields)
@@ -371,8 +371,8 @@ class _Plan:
         self.b.change("lineage.add", "version", vuid, upstream=upstream, relation=relation, **who)
 
     def emit_versions(self) -> None:
-        for vuid, v in self.planned.items():
-            self.b.row("ol_upsert_versions", uid=vuid, artifact_uid=v["artifact_uid"], version=v["version"],
+        for vuid, v in self.planned.items():   # none is stored (``_new_version``)
+            self.b.row("ol_create_versions", uid=vuid, artifact_uid=v["artifact_uid"], version=v["version"],
                        seq=v["seq"], created_at=v["created_at"], schema=v["schema"])
             if v["previous"]:
                 self.b.row("link_previous", uid=vuid, previous=v["previous"])

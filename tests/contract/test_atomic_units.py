@@ -45,11 +45,11 @@ def fault_queries(monkeypatch):
     """Let the store find the test-only fault queries by name."""
     real = queries.get
 
-    def get(name: str) -> str:
+    def get(name: str, engine: str | None = None) -> str:
         path = FAULTS / f"{name}.cypher"
         if path.is_file():
             return queries._strip(path.read_text(encoding="utf-8"))
-        return real(name)
+        return real(name, engine)
 
     monkeypatch.setattr(queries, "get", get)
 
