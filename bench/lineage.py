@@ -20,7 +20,8 @@ Steps (each bounded in time or count):
 With ``--queue`` the server answers once the checked events are on disk
 (``serve --lineage-queue``) and applies them behind the answers: each stream then also
 reports the events applied per second from its first request until the queue was empty
-(``applied_events_per_s``), how long that took after the last answer (``drain_s``), and
+(``applied_events_per_s``), how long that took after the last answer (``drain_s``) and
+the rate in that time, with no feed posting (``drain_events_per_s``), and
 how far behind the writer was at most while it ran (``behind_max_s``); the incident
 probe runs until the queue is empty.
 
@@ -206,6 +207,7 @@ def queued(run_stream: callable, port: int, timeout: float = 900.0) -> dict:
     t0 = time.perf_counter()
     out = run_stream()
     ended = time.perf_counter()
+    at_end = _status(port)["applied_events"]
     deadline = ended + timeout
     while True:
         st = _status(port)
@@ -218,6 +220,10 @@ def queued(run_stream: callable, port: int, timeout: float = 900.0) -> dict:
     applied = st["applied_events"] - before["applied_events"]
     out.update({"applied_events": applied, "applied_events_per_s": round(applied / (drained - t0), 1),
                 "drain_s": round(drained - ended, 2), "behind_max_s": round(max(behind, default=0.0), 2),
+                # the writer's own pace once no feed posts (the clients, the intake and the
+                # writer share the machine until then)
+                "drain_events_per_s": (round((st["applied_events"] - at_end) / (drained - ended), 1)
+                                       if drained - ended > 1 else None),
                 "rejected": st["rejected"] - before["rejected"], "drained": st["pending_bytes"] == 0,
                 "units": st["units"] - before["units"]})
     return out
