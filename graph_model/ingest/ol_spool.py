@@ -59,6 +59,8 @@ FULL_WAIT_S = 30.0
 COMPACT_BYTES = 64 * 1024 * 1024
 #: how much of the log the writer reads at a time
 READ_BYTES = 1024 * 1024
+#: while a unit is applied, how long the lines queued behind it gather between two reads
+AHEAD_GATHER_S = 0.05
 #: how long the writer waits before trying again while the store is unavailable
 RETRY_S = (0.5, 1.0, 2.0, 5.0)
 
@@ -261,10 +263,13 @@ class Spool:
 
     def _read_ahead(self, start: int, done: threading.Event) -> list[_Record]:
         """The lines after ``start`` read and checked until ``done`` (the unit being
-        applied has ended), at most a unit's worth of events."""
+        applied has ended), at most a unit's worth of events. Lines are let gather for
+        ``AHEAD_GATHER_S`` between reads: a read for every single event as it arrived
+        cost the intake a fifth of its rate (queued single events, 290.7 against 352.2 a
+        second), and one read for many is what the writer did before."""
         out: list[_Record] = []
         events = 0
-        while events < MAX_UNIT_EVENTS:
+        while events < MAX_UNIT_EVENTS and not done.is_set() and not self._stop.is_set():
             if self.synced > start:
                 got = self._read(start, self.synced)
                 if not got:   # never: what is synced ends with a whole line
@@ -272,12 +277,12 @@ class Spool:
                 out += got
                 events += sum(r.events for r in got)
                 start = got[-1].end
-                continue
             with self.wake:
                 if done.is_set() or self._stop.is_set():
                     break
                 if self.synced <= start:
                     self.wake.wait(0.2)
+            done.wait(AHEAD_GATHER_S)
         return out
 
     def _apply_group(self, group: list[_Record]) -> list[_Record]:
