@@ -30,3 +30,10 @@ def test_an_engine_without_its_own_form_gets_the_portable_text():
     assert queries.get("audit_head", "neo4j") == queries.get("audit_head")
     assert "USING INDEX" in queries.get("ol_version_before", "neo4j")
     assert "USING INDEX" not in queries.get("ol_version_before")
+
+
+def test_each_store_runs_its_engines_form():
+    from graph_model.store.falkordb_store import FalkorDBStore
+    from graph_model.store.neo4j_store import Neo4jStore
+    assert Neo4jStore._q(None, "ol_version_before") == queries.get("ol_version_before", "neo4j")
+    assert FalkorDBStore._q(None, "ol_version_before") == queries.get("ol_version_before")
