@@ -37,7 +37,7 @@ import os
 import threading
 import time
 from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -80,7 +80,8 @@ class _Record:
     batch: bool
     body: Any
     events: int
-    #: the checked events (``ol_events.events``), or what checking them raised
+    #: the checked events (``ol_events.events``), or what checking them raised; None
+    #: only on a damaged line (``body`` None), which is never applied
     checked: list | Exception | None = None
 
 
@@ -218,7 +219,7 @@ class Spool:
         for r in group:
             if isinstance(r.checked, Exception):
                 raise r.checked
-            events += r.checked if r.checked is not None else ol_events.events(r.body, batch=r.batch)
+            events += r.checked
         reason = (f"openlineage: {len(events)} events of {len(group)} queued requests"
                   if len(group) > 1 else ol_events_reason(events))
         self.apply(events, group[0].actor, reason)

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from redis.exceptions import ResponseError
+
 # the engine's value type tags (``ResultSetScalarTypes`` of the client library)
 _NULL, _STRING, _INTEGER, _BOOLEAN, _DOUBLE, _ARRAY, _MAP = 1, 2, 3, 4, 5, 6, 10
 
@@ -49,8 +51,6 @@ def rows(reply: list) -> list[dict] | None:
     """The reply's rows as dicts by column name; None when a cell is a graph entity
     (decode the reply with the library then). Raises the engine's error if the reply
     carries one, as the library does."""
-    from redis.exceptions import ResponseError
-
     if isinstance(reply[0], ResponseError):
         raise reply[0]
     if isinstance(reply[-1], ResponseError):
