@@ -12,6 +12,7 @@ from typing import Callable, Iterable
 
 from ..store.base import GraphStore
 from . import manifest, parse
+from .prepared_ahead import prepared_ahead
 
 
 @dataclass
@@ -37,12 +38,16 @@ def ingest_dated(store: GraphStore, units: Iterable[tuple[int | None, dict]], *,
     Why: a history (the demo's last 90 days) is a sequence of changes made on
     different days; each is recorded at its own time, in order, so the audit chain
     and the ownership edges' ``since``/``until`` tell the story as it happened.
+
+    The next units are generated and checked against the schema on a thread while this
+    one is applied (``prepared_ahead``); what they are checked against in the store is
+    read when each is applied, in order, as before.
     """
     result = BulkResult()
     started = time.perf_counter()
-    for at, chunk in units:
-        # a Draft keeps the chunk as given, so the reference checks read it directly
-        summary = manifest.ingest(store, parse.check(chunk), actor=actor, at=at)
+    # a Draft keeps the chunk as given, so the reference checks read it directly
+    for at, draft in prepared_ahead(units, lambda unit: (unit[0], parse.check(unit[1]))):
+        summary = manifest.ingest(store, draft, actor=actor, at=at)
         result.chunks += 1
         result.events += summary.events
         for key, n in summary.counts.items():

@@ -33,7 +33,7 @@ from ..store.base import Statement, batched
 
 #: the statements that create or change versions (their rows carry uid, artifact_uid,
 #: seq and created_at)
-VERSION_WRITES = ("upsert_versions", "ol_upsert_versions", "ol_create_versions")
+VERSION_WRITES = ("create_versions", "upsert_versions", "ol_upsert_versions", "ol_create_versions")
 ADVANCE = "advance_version_pointers"
 
 

@@ -98,9 +98,9 @@ def test_a_failing_statement_at_any_position_leaves_nothing(store, monkeypatch, 
         _with_fault(store, m, None, None, names)
         _ingest(store)  # learns the unit's statements, writes nothing
     assert {"upsert_people", "close_memberships", "open_memberships", "close_ownerships",
-            "open_ownerships", "close_team_ownerships", "open_team_ownerships", "upsert_commits",
-            "upsert_versions", "link_previous", "link_built_from", "upsert_runs", "add_lineage",
-            "append_audit", "set_audit_head"} <= set(names)
+            "open_ownerships", "close_team_ownerships", "open_team_ownerships", "create_artifacts",
+            "create_commits", "create_versions", "create_previous_links", "create_built_from_links",
+            "upsert_runs", "create_lineage", "append_audit", "set_audit_head"} <= set(names)
     for k in range(len(names)):
         with monkeypatch.context() as m:
             _with_fault(store, m, k, FAULT_KINDS[kind], [])
