@@ -127,7 +127,10 @@ class Neo4jStore(GraphStore):
     # 2,000 artifacts a unit -> 5.9k nodes+edges/s, 500 -> ~19k). Re-measured with the
     # lock taken after planning (bench/write_units.py, 6k demo, a loaded 2-core machine):
     # 1,000 -> 4.1k/s (unit 7.4 s), 500 -> 4.5k (3.4 s), 250 -> 4.8k (1.5 s); reader p95
-    # 77-95 ms at every size (reads are never blocked by a write transaction here)
+    # 77-95 ms at every size (reads are never blocked by a write transaction here).
+    # Again with the next chunks prepared ahead (100k store, 3 GB page cache, alternating
+    # runs of 10,000 artifacts): 500 -> 14.3-14.6k/s, 1,000 -> 12.3-13.8k; 250 -> 13.6k and
+    # 15.3k against 500 -> 16.2k and 14.8k
     bulk_chunk = 500
 
     def __init__(self, uri: str, user: str = "neo4j", password: str = "", database: str | None = None,
