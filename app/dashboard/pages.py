@@ -16,7 +16,8 @@ from flask import Blueprint, abort, current_app, g, render_template, request, se
 
 from graph_model.errors import BadParameter
 from graph_model.schema import Kind, split_version_uid
-from graph_model.services import artifacts, compare, history, hotspot_cache, overview, path_flags, people, provenance
+from graph_model.services import (artifacts, compare, history, hotspot_cache, overview, overview_cache, path_flags,
+                                  people, provenance)
 from graph_model.services import impact as impact_service
 from graph_model.services import incident as incident_service
 
@@ -121,7 +122,7 @@ def home():
     q = (request.args.get("q") or "").strip()
     store = get_store()
     results = artifacts.search(store, q, 50) if q else None
-    return render_template("home.html", q=q, results=results, ov=overview.overview(store, 10))
+    return render_template("home.html", q=q, results=results, ov=overview_cache.cached_overview(store, 10))
 
 
 @bp.get("/fragments/top-hotspots")
