@@ -132,6 +132,10 @@ class Committer:
                         and n + len(r.events) <= MAX_EVENTS):
                     group.append(r)
                     n += len(r.events)
+            # in arrival order: whichever request's thread took the write lock first,
+            # the events go in as they came (the test saw [b, a] now and then)
+            arrival = {id(r): i for i, r in enumerate(self.queue)}
+            group.sort(key=lambda r: arrival[id(r)])
             for r in group:
                 self.queue.remove(r)
         return group

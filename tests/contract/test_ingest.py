@@ -29,6 +29,19 @@ def test_ingest_creates_the_graph(store):
     assert owners(store, "models/churn") == {"primary": {"ana"}, "steward": {"bo"}, "team": {"ml"}}
 
 
+def test_an_upstream_listed_twice_is_one_edge(store):
+    """New versions' edges are created, not merged: the planner keeps each (upstream,
+    relation) once, so a repeated entry cannot make a second edge."""
+    data = {"artifacts": [
+        {"uid": "raw/a", "kind": "dataset", "versions": [{"version": "1"}]},
+        {"uid": "feat/b", "kind": "feature_set", "versions": [{"version": "1", "derived_from": [
+            {"uid": "raw/a@1"}, {"uid": "raw/a@1"}, {"uid": "raw/a@1", "relation": "validated_by"}]}]}]}
+    manifest.ingest(store, parse.validate(data), actor="t")
+    assert counts(store)["-DERIVED_FROM-"] == 2
+    upstream = store.read("versions_by_uids", uids=["feat/b@1"])[0]["upstream"]
+    assert sorted((u["uid"], u["relation"]) for u in upstream) == [("raw/a@1", "input"), ("raw/a@1", "validated_by")]
+
+
 def test_ingest_twice_equals_once(store):
     ingest(store, small())
     before = counts(store)
