@@ -124,18 +124,17 @@ class Committer:
         return req.result
 
     def _take(self, first: Request) -> list[Request]:
-        """``first``, then the queued requests that can share its unit (arrival order)."""
+        """``first`` and the queued requests that can share its unit, in arrival order
+        (not the order in which their threads happened to take the write lock)."""
         with self.queue_lock:
-            group, n = [first], len(first.events)
+            room = MAX_EVENTS - len(first.events)
+            group = []
             for r in self.queue:
-                if (r is not first and r.store is first.store and r.actor == first.actor
-                        and n + len(r.events) <= MAX_EVENTS):
+                if r is first:
                     group.append(r)
-                    n += len(r.events)
-            # in arrival order: whichever request's thread took the write lock first,
-            # the events go in as they came (the test saw [b, a] now and then)
-            arrival = {id(r): i for i, r in enumerate(self.queue)}
-            group.sort(key=lambda r: arrival[id(r)])
+                elif r.store is first.store and r.actor == first.actor and len(r.events) <= room:
+                    group.append(r)
+                    room -= len(r.events)
             for r in group:
                 self.queue.remove(r)
         return group

@@ -180,7 +180,7 @@ class Neo4jStore(GraphStore):
     def _read_text(self, text: str, params: dict) -> list[dict]:
         try:
             records, _, _ = self._driver.execute_query(
-                text, params, routing_=RoutingControl.READ, database_=self.database)
+                text, _sent(params), routing_=RoutingControl.READ, database_=self.database)
         except _UNREACHABLE as e:
             raise StoreUnavailable(f"Neo4j at {self.uri} is unreachable: {e}") from e
         return [{k: _to_python(v) for k, v in r.items()} for r in records]
