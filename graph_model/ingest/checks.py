@@ -97,14 +97,14 @@ def raw_declared(raw: dict) -> dict[str, set[str]]:
 
 
 _LOOKUP = {"person": ("people_by_ids", "ids", "id"), "team": ("teams_by_ids", "ids", "id"),
-           "version": ("versions_by_uids", "uids", "uid")}
+           "version": ("versions_existing", "uids", "uid")}
 
 
 def _reference_problems(draft: "Draft", st: State, reader: Reader) -> list[Problem]:
     known = raw_declared(draft.raw)
     known["person"] |= set(st.people)
     known["team"] |= set(st.teams)
-    known["version"] |= set(st.versions)
+    known["version"] |= st.known_versions
     refs = list(raw_references(draft.raw))
     for kind, (query, param, key) in _LOOKUP.items():
         # references of items that failed their schema were not in the state read
@@ -162,7 +162,7 @@ def _cycles(draft: "Draft", st: State, reader: Reader) -> list[Problem]:
     if not where:
         return []
     if any(src in st.versions for src, _ in where):
-        targets = sorted({t for _, t in where if t in st.versions})
+        targets = sorted({t for _, t in where if t in st.known_versions})
         for chunk in batched(targets, 500):
             for row in reader("upstream_edges_of", uids=chunk):
                 edges.setdefault(row["source"], set()).add(row["target"])

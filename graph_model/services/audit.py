@@ -8,6 +8,7 @@ every later link. ``verify`` recomputes the chain from the stored content alone.
 from __future__ import annotations
 
 import hashlib
+from json.encoder import encode_basestring as _json_text
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -29,10 +30,33 @@ class Change:
     details: dict
 
 
+#: the hashed fields in the order canonical JSON writes them (sorted keys)
+_SORTED_FIELDS = tuple((k, f'"{k}":') for k in sorted(HASHED_FIELDS))
+
+
 def event_hash(event: dict) -> str:
     """SHA-256 (hex) of the event's hashed fields in canonical JSON."""
-    payload = {k: event.get(k) for k in HASHED_FIELDS}
-    return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
+    return hashlib.sha256(_canonical_fields(event).encode("utf-8")).hexdigest()
+
+
+def _canonical_fields(event: dict) -> str:
+    """``canonical_json`` of the hashed fields, written field by field when every value is
+    text, a whole number or null (every event the write path makes): the general encoder
+    over a fresh dict was half of a Neo4j bulk load's audit time. Any other value takes
+    the general encoder (tests compare the two forms)."""
+    parts = []
+    for key, prefix in _SORTED_FIELDS:
+        value = event.get(key)
+        kind = type(value)
+        if kind is str:
+            parts.append(prefix + _json_text(value))
+        elif kind is int:
+            parts.append(prefix + int.__repr__(value))
+        elif value is None:
+            parts.append(prefix + "null")
+        else:
+            return canonical_json({k: event.get(k) for k in HASHED_FIELDS})
+    return "{" + ",".join(parts) + "}"
 
 
 def chain_events(head: dict, changes: Iterable[Change], actor: str, reason: str | None,

@@ -91,7 +91,13 @@ def _rows_in(statements: list) -> int:
     return sum(list_items(st.params) for st in statements)
 
 
+#: what the driver hands over as plain Python already (most values a planner reads)
+_PLAIN = frozenset((str, int, float, bool, type(None)))
+
+
 def _to_python(value: Any) -> Any:
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, Node):
         return {"_type": "node", "labels": sorted(value.labels), "properties": dict(value)}
     if isinstance(value, Relationship):
@@ -223,8 +229,11 @@ class Neo4jStore(GraphStore):
                 text, params = compose(plan.statements, self._q)
                 tx.run(text, _sent(params)).consume()
             else:
+                # not consumed one by one: the driver then packs and sends a statement
+                # while the server runs the one before it, and the commit reads every
+                # outcome first (a failed statement fails the unit there, rolled back)
                 for st in plan.statements:
-                    tx.run(self._q(st.name), _sent(st.params)).consume()
+                    tx.run(self._q(st.name), _sent(st.params))
             return plan.result
 
         for attempt in range(OPTIMISTIC_TRIES + 1):

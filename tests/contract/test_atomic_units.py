@@ -19,7 +19,7 @@ import pytest
 from graph_model.errors import ValidationFailed, WriteFailed
 from graph_model.ingest import manifest, parse
 from graph_model.services import audit, audit_state, write_path
-from graph_model.store import queries
+from graph_model.store import neo4j_store, queries
 from graph_model.store.base import Statement
 
 from ..helpers import counts
@@ -90,6 +90,21 @@ FAULT_KINDS = {
 @BOTH
 @pytest.mark.parametrize("kind", sorted(FAULT_KINDS))
 def test_a_failing_statement_at_any_position_leaves_nothing(store, monkeypatch, fault_queries, kind):
+    _fault_after_every_statement(store, monkeypatch, kind)
+
+
+@pytest.mark.parametrize("store", [pytest.param("neo4j", marks=pytest.mark.neo4j)], indirect=True)
+@pytest.mark.parametrize("kind", sorted(FAULT_KINDS))
+def test_a_large_neo4j_unit_sent_statement_by_statement_is_all_or_nothing(store, monkeypatch,
+                                                                          fault_queries, kind):
+    """Neo4j sends a unit of more than ``COMPOSE_ROWS`` rows a statement at a time without
+    waiting for each outcome (a bulk load's path): a statement failing there still fails
+    the unit whole."""
+    monkeypatch.setattr(neo4j_store, "COMPOSE_ROWS", 0)
+    _fault_after_every_statement(store, monkeypatch, kind)
+
+
+def _fault_after_every_statement(store, monkeypatch, kind: str) -> None:
     manifest.ingest(store, parse.validate(BASE), actor="tester")
     before = _snapshot(store)
     assert audit_state.check_state(store) == []

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from graph_model.ingest.checks import _acyclic
 from graph_model.schema import canonical_json
+from graph_model.services.audit import HASHED_FIELDS, _canonical_fields
 from graph_model.store.falkordb_store import _quote, params_header
 
 _json = st.recursive(
@@ -27,6 +28,23 @@ _json = st.recursive(
 @given(_json)
 def test_canonical_json_is_json_dumps_with_sorted_keys(value):
     assert canonical_json(value) == json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+_field_value = st.none() | st.integers() | st.text() | st.booleans() | st.floats(allow_nan=False) \
+    | st.lists(st.integers(), max_size=2)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.fixed_dictionaries({k: _field_value for k in HASHED_FIELDS},
+                             optional={"hash": st.text(), "extra": st.integers()}),
+       st.sets(st.sampled_from(HASHED_FIELDS)))
+def test_an_audit_events_hashed_text_is_its_canonical_json(event, left_out):
+    """Text (any code point, quotes, control characters), whole numbers and nulls take
+    the field-by-field form; anything else the general encoder; a missing field is null."""
+    for key in left_out:
+        event.pop(key)
+    expected = canonical_json({k: event.get(k) for k in HASHED_FIELDS})
+    assert _canonical_fields(event) == expected
 
 
 @settings(max_examples=300, deadline=None)
