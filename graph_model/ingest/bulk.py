@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from ..store.base import GraphStore
-from . import manifest, parse
+from . import parse, planned_ahead
 from .prepared_ahead import prepared_ahead
 
 
@@ -19,6 +19,8 @@ from .prepared_ahead import prepared_ahead
 class BulkResult:
     chunks: int = 0
     events: int = 0
+    #: units written from the plan made while the unit before them committed
+    planned_ahead: int = 0
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
 
@@ -40,15 +42,17 @@ def ingest_dated(store: GraphStore, units: Iterable[tuple[int | None, dict]], *,
     and the ownership edges' ``since``/``until`` tell the story as it happened.
 
     The next units are generated and checked against the schema on a thread while this
-    one is applied (``prepared_ahead``); what they are checked against in the store is
-    read when each is applied, in order, as before.
+    one is applied (``prepared_ahead``), and each is planned while the one before it
+    commits, over what that one read for it after its writes (``planned_ahead``).
     """
     result = BulkResult()
     started = time.perf_counter()
     # a Draft keeps the chunk as given, so the reference checks read it directly
-    for at, draft in prepared_ahead(units, lambda unit: (unit[0], parse.check(unit[1]))):
-        summary = manifest.ingest(store, draft, actor=actor, at=at)
+    drafts = prepared_ahead(units, lambda unit: (unit[0], parse.check(unit[1])))
+    for applied in planned_ahead.apply_in_order(store, drafts, actor=actor):
+        summary = applied.summary
         result.chunks += 1
+        result.planned_ahead += applied.planned_ahead
         result.events += summary.events
         for key, n in summary.counts.items():
             result.counts[key] = result.counts.get(key, 0) + n

@@ -69,8 +69,10 @@ def _ms(value) -> int | None:
     return to_epoch_ms(value) if value is not None else None
 
 
-def plan_manifest(draft: Draft | Manifest, reader: Reader, at: int) -> write_path.ChangePlan:
-    """Diff the manifest against the graph and return the statements and changes to apply.
+def plan_manifest(draft: Draft | Manifest, reader: Reader, at: int,
+                  state: State | None = None) -> write_path.ChangePlan:
+    """Diff the manifest against the graph and return the statements and changes to apply
+    (``state``: what ``load_state`` read for it, when read already).
 
     Raises:
         ValidationFailed: the draft's schema problems together with every reference,
@@ -79,7 +81,7 @@ def plan_manifest(draft: Draft | Manifest, reader: Reader, at: int) -> write_pat
     if isinstance(draft, Manifest):
         draft = Draft.of(draft)
     m = draft.manifest
-    st = load_state(m, reader)
+    st = load_state(m, reader) if state is None else state
     problems = draft.problems + check_manifest(draft, st, reader)
     if problems:
         raise ValidationFailed(problems)
@@ -290,14 +292,16 @@ def _run(r, vuid: str, st: State, b: Builder, seen: set[str], in_version_event: 
 
 
 def ingest(store: GraphStore, m: Draft | Manifest, *, actor: str | None = None,
-           at: int | None = None, principal=None) -> write_path.WriteSummary:
+           at: int | None = None, principal=None, ahead: write_path.Ahead | None = None,
+           after=None) -> write_path.WriteSummary:
     """Apply manifest ``m`` through the single write path (one unit, audited).
 
     A ``Draft`` (from ``parse.read_text`` / ``read_bytes`` / ``read_file``) may carry
     schema problems: its references are still checked so that one answer lists both,
     and nothing is written. With ``principal`` (an ``access.Principal``) every planned
     change is checked against the caller's rights in the same unit; one refusal refuses
-    the manifest whole.
+    the manifest whole. ``ahead`` and ``after``: see ``write_path.apply`` (a bulk load's
+    units planned ahead, ``planned_ahead``).
     """
     reason = m.manifest.reason if isinstance(m, Draft) else m.reason
     planner = lambda reader, when: plan_manifest(m, reader, when)  # noqa: E731
@@ -305,4 +309,4 @@ def ingest(store: GraphStore, m: Draft | Manifest, *, actor: str | None = None,
         # a parsed draft carries its manifest; paths only matter once it has no problems,
         # and then every item was kept, so manifest indices are document indices
         planner = access.guarded(planner, principal, access.manifest_paths(getattr(m, "manifest", m)))
-    return write_path.apply(store, planner, actor=actor, reason=reason, at=at)
+    return write_path.apply(store, planner, actor=actor, reason=reason, at=at, ahead=ahead, after=after)

@@ -82,14 +82,46 @@ class HeadFirst:
         return rest
 
 
+@dataclass(frozen=True)
+class Ahead:
+    """A unit planned before its turn (``ingest.planned_ahead``): the plan, and the audit
+    head of the state it was planned over. It is written only if the store's head is
+    still that one when the unit runs, that is, if nothing was written since."""
+
+    head: dict
+    plan: Plan
+
+
+def same_head(a: dict, b: dict) -> bool:
+    return int(a.get("seq") or 0) == int(b.get("seq") or 0) and (a.get("hash") or "") == (b.get("hash") or "")
+
+
+def unit_plan(cp: ChangePlan, head: dict, actor: str, reason: str | None, at: int) -> Plan:
+    """The store's plan for a planner's changes over ``head``: its statements, then the
+    audit events chained to that head (no changes: nothing to write, nothing logged)."""
+    counts: dict[str, int] = {}
+    for ch in cp.changes:
+        counts[ch.action] = counts.get(ch.action, 0) + 1
+    if not cp.changes:
+        return Plan([], WriteSummary(counts, 0))
+    events = audit.chain_events(head, cp.changes, actor, reason, at)
+    summary = WriteSummary(counts, len(events), events[0]["seq"], events[-1]["seq"])
+    return Plan(cp.statements + audit.append_statements(events), summary, guard=int(head["seq"]))
+
+
 def apply(store: GraphStore, planner: Callable[[Reader, int], ChangePlan], *,
-          actor: str | None = None, reason: str | None = None, at: int | None = None) -> WriteSummary:
+          actor: str | None = None, reason: str | None = None, at: int | None = None,
+          ahead: Ahead | None = None, after: Callable[[Reader], None] | None = None) -> WriteSummary:
     """Plan and apply one change with its audit events, atomically.
 
     Args:
         planner: reads current state and returns what to write; it receives the reader
             and the change time, must not have side effects (it may run again on a
             conflict) and raises ``ValidationFailed`` to reject the change whole.
+        ahead: this unit planned before its turn; used instead of ``planner`` when the
+            store's audit head is still the one it was planned over.
+        after: reads the store once this unit's statements ran, in its transaction (see
+            ``GraphStore.write_unit``); not called when the unit writes nothing.
     """
     actor = actor or default_actor()
     at = now_ms() if at is None else at
@@ -98,16 +130,9 @@ def apply(store: GraphStore, planner: Callable[[Reader, int], ChangePlan], *,
         # the head first: whatever commits after this read moves it, and the store then
         # refuses this plan (``Plan.guard``) and asks for a new one
         reader = HeadFirst(raw)
+        if ahead is not None and same_head(reader.head(), ahead.head):
+            return ahead.plan
         cp = planner(reader, at)
-        head = reader.head()
-        counts: dict[str, int] = {}
-        for ch in cp.changes:
-            counts[ch.action] = counts.get(ch.action, 0) + 1
-        if not cp.changes:
-            return Plan([], WriteSummary(counts, 0))
-        events = audit.chain_events(head, cp.changes, actor, reason, at)
-        summary = WriteSummary(counts, len(events), events[0]["seq"], events[-1]["seq"])
-        return Plan(cp.statements + audit.append_statements(events), summary,
-                    guard=int(head["seq"]))
+        return unit_plan(cp, reader.head(), actor, reason, at)
 
-    return store.write_unit(unit)
+    return store.write_unit(unit) if after is None else store.write_unit(unit, after=after)

@@ -92,12 +92,20 @@ class GraphStore(ABC):
         return [self.read(name, **params) for name, params in calls]
 
     @abstractmethod
-    def write_unit(self, planner: Planner) -> Any:
+    def write_unit(self, planner: Planner, after: Callable[[Reader], None] | None = None) -> Any:
         """Run ``planner`` and its statements as one serialised, atomic write.
 
         The planner may be called more than once (on a conflict or a transient error)
         and must therefore be free of side effects. A plan without statements writes
         nothing at all (no lock, no marker).
+
+        ``after(reader)``, when given and the unit writes, reads the store as this unit
+        leaves it: on Neo4j in the unit's own transaction, after its statements and
+        before its commit (so the caller can plan the next unit while this one commits,
+        ``ingest.planned_ahead``); on FalkorDB once the unit's one query ran. It may be
+        called again if the unit is retried, and a read it makes that fails fails the
+        unit on Neo4j; what it read is trustworthy only together with the audit head it
+        read, which the next unit checks.
 
         Raises:
             ValidationFailed: a value the engine cannot store (nothing was written).

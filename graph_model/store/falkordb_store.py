@@ -38,7 +38,7 @@ import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import redis
 from falkordb import FalkorDB
@@ -50,7 +50,7 @@ from falkordb.query_result import QueryResult
 from ..errors import (ConsoleEngineStopped, ConsoleEngineUnavailable, EngineStopped, PermissionDenied, Problem,
                       StoreUnavailable, ValidationFailed, WriteFailed)
 from . import console_engine, console_ranges, console_read, falkordb_reply, queries, schema_setup, union_reads
-from .base import ConsoleResult, GraphStore, Plan, Planner, Statement, list_items
+from .base import ConsoleResult, GraphStore, Plan, Planner, Reader, Statement, list_items
 from .compose import compose, origin
 from .embedded import EmbeddedServer, compact_aof, stored_secret
 
@@ -430,7 +430,7 @@ class FalkorDBStore(GraphStore):
         decoded = falkordb_reply.rows(raw)
         return decoded if decoded is not None else self._rows(QueryResult(self._graph, raw))
 
-    def write_unit(self, planner: Planner) -> Any:
+    def write_unit(self, planner: Planner, after: Callable[[Reader], None] | None = None) -> Any:
         reader = _UnitReader(self)
         for _ in range(_MAX_RETRIES):
             plan: Plan = planner(reader)
@@ -450,6 +450,8 @@ class FalkorDBStore(GraphStore):
                 if plan.guard is not None and self._head_seq() != plan.guard:
                     continue  # another unit committed first: plan again over its result
                 raise WriteFailed(f"the store refused the write, so nothing of it was written: {e}") from e
+            if after is not None:
+                after(reader)
             return plan.result
         raise StoreUnavailable("too many concurrent writers; the write was not applied")
 

@@ -32,7 +32,7 @@ from neo4j.graph import Node, Path as GraphPath, Relationship
 
 from ..errors import PermissionDenied, Problem, StoreUnavailable, ValidationFailed, WriteFailed
 from . import console_read, queries, schema_setup, union_reads
-from .base import ConsoleResult, GraphStore, Plan, Planner, Statement, list_items
+from .base import ConsoleResult, GraphStore, Plan, Planner, Reader, Statement, list_items
 from .compose import compose
 
 
@@ -191,7 +191,7 @@ class Neo4jStore(GraphStore):
             raise StoreUnavailable(f"Neo4j at {self.uri} is unreachable: {e}") from e
         return [{k: _to_python(v) for k, v in r.items()} for r in records]
 
-    def write_unit(self, planner: Planner) -> Any:
+    def write_unit(self, planner: Planner, after: Callable[[Reader], None] | None = None) -> Any:
         def work(tx: neo4j.ManagedTransaction) -> Any:
             def rows(text: str, params: dict) -> list[dict]:
                 return [{k: _to_python(v) for k, v in r.items()} for r in tx.run(text, _sent(params))]
@@ -219,6 +219,8 @@ class Neo4jStore(GraphStore):
                     tx.run(text, _sent(params)).consume()
                 except Neo4jError as e:
                     raise _Refused(plan.guard, e) from e
+                if after is not None:
+                    after(reader)
                 return plan.result
             tx.run(self._q("audit_lock")).consume()
             if plan.guard is not None and int(reader("audit_head")[0]["seq"]) != plan.guard:
@@ -234,6 +236,8 @@ class Neo4jStore(GraphStore):
                 # outcome first (a failed statement fails the unit there, rolled back)
                 for st in plan.statements:
                     tx.run(self._q(st.name), _sent(st.params))
+            if after is not None:
+                after(reader)   # this unit's writes as it will commit them, under its lock
             return plan.result
 
         for attempt in range(OPTIMISTIC_TRIES + 1):

@@ -34,7 +34,7 @@ import time
 from typing import Any, Callable
 
 from ..errors import ConsoleEngineUnavailable, StoreUnavailable
-from .base import ConsoleResult, GraphStore, Planner
+from .base import ConsoleResult, GraphStore, Planner, Reader
 
 log = logging.getLogger(__name__)
 
@@ -208,8 +208,8 @@ class RecoveringStore(GraphStore):
     def read_many(self, calls: list[tuple[str, dict]]) -> list[list[dict]]:
         return self._call("read_many", calls)
 
-    def write_unit(self, planner: Planner) -> Any:
-        return self._call("write_unit", planner)
+    def write_unit(self, planner: Planner, after: Callable[[Reader], None] | None = None) -> Any:
+        return self._call("write_unit", planner, after=after)
 
     def query_readonly(self, text: str, params: dict, timeout_ms: int, row_cap: int) -> ConsoleResult:
         return self._call("query_readonly", text, params, timeout_ms, row_cap)
