@@ -42,14 +42,16 @@ def ingest_dated(store: GraphStore, units: Iterable[tuple[int | None, dict]], *,
     and the ownership edges' ``since``/``until`` tell the story as it happened.
 
     The next units are generated and checked against the schema on a thread while this
-    one is applied (``prepared_ahead``), and each is planned while the one before it
-    commits, over what that one read for it after its writes (``planned_ahead``).
+    one is applied (``prepared_ahead``); on an engine that commits a unit after its
+    statements (Neo4j), each is planned while the one before it commits, over what that
+    one read for it after its writes (``planned_ahead``).
     """
     result = BulkResult()
     started = time.perf_counter()
     # a Draft keeps the chunk as given, so the reference checks read it directly
     drafts = prepared_ahead(units, lambda unit: (unit[0], parse.check(unit[1])))
-    for applied in planned_ahead.apply_in_order(store, drafts, actor=actor):
+    apply = planned_ahead.apply_in_order if store.plans_while_committing else planned_ahead.apply_in_turn
+    for applied in apply(store, drafts, actor=actor):
         summary = applied.summary
         result.chunks += 1
         result.planned_ahead += applied.planned_ahead

@@ -115,5 +115,12 @@ def apply_in_order(store: GraphStore, units: Iterable[tuple[int | None, Draft | 
             close()
 
 
+def apply_in_turn(store: GraphStore, units: Iterable[tuple[int | None, Draft | Manifest]], *,
+                  actor: str | None = None) -> Iterator[Applied]:
+    """The same, each unit planned at its turn (an engine with nothing to overlap)."""
+    for at, draft in units:
+        yield Applied(manifest.ingest(store, draft, actor=actor, at=at), False)
+
+
 def _was_used(summary: write_path.WriteSummary, ahead: write_path.Ahead) -> bool:
     return summary is ahead.plan.result

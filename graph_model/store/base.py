@@ -70,6 +70,11 @@ class GraphStore(ABC):
     backend: str = "abstract"
     #: artifacts per write unit in bulk loads (the demo); tuned per engine, see subclasses
     bulk_chunk: int = 1000
+    #: ``write_unit``'s ``after`` reads before the unit commits, so a bulk load plans the
+    #: next unit while this one commits (``ingest.planned_ahead``); where it reads only
+    #: once the unit has committed, there is nothing to overlap and bulk loads plan each
+    #: unit at its turn
+    plans_while_committing: bool = False
 
     @abstractmethod
     def ping(self) -> None:

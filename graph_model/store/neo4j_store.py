@@ -138,6 +138,7 @@ class Neo4jStore(GraphStore):
     # runs of 10,000 artifacts): 500 -> 14.3-14.6k/s, 1,000 -> 12.3-13.8k; 250 -> 13.6k and
     # 15.3k against 500 -> 16.2k and 14.8k
     bulk_chunk = 500
+    plans_while_committing = True
 
     def __init__(self, uri: str, user: str = "neo4j", password: str = "", database: str | None = None,
                  **driver_options: Any):

@@ -94,6 +94,11 @@ class RecoveringStore(GraphStore):
         return inner.bulk_chunk if inner is not None else GraphStore.bulk_chunk
 
     @property
+    def plans_while_committing(self) -> bool:  # type: ignore[override]
+        inner = self._inner
+        return inner.plans_while_committing if inner is not None else False
+
+    @property
     def inner(self) -> GraphStore | None:
         """The adapter in use now (None while none could be opened)."""
         return self._inner
