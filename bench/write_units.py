@@ -56,7 +56,7 @@ def measure(config: StoreConfig, size: int, chunk: int, now: datetime) -> dict:
         applies: list[float] = []
         unit = store.write_unit
 
-        def timed_unit(planner):
+        def timed_unit(planner, after=None):
             """Times the apply phase: from the plan being made to the unit's end (on
             FalkorDB: rendering plus the one query, the window readers may wait in)."""
             mark: list[float] = []
@@ -65,7 +65,7 @@ def measure(config: StoreConfig, size: int, chunk: int, now: datetime) -> dict:
                 p = planner(reader_fn)
                 mark[:] = [time.perf_counter()]
                 return p
-            out = unit(plan)
+            out = unit(plan, after=after)
             applies.append(time.perf_counter() - mark[0])
             return out
 

@@ -98,14 +98,14 @@ def apply_in_order(store: GraphStore, units: Iterable[tuple[int | None, Draft | 
                                           ahead=ahead, after=after)
                 job.add_done_callback(lambda _job: early.put(None))
                 ahead = None
-                if following is not None:
+                if after is not None:
                     got = early.get()   # the early read, or None: the unit ended without one
                     if got is not None:
                         next_at = write_path.now_ms() if following[0] is None else following[0]
                         following = (next_at, nxt)
                         ahead = _plan(nxt, got[0], got[1], actor, next_at)
                 summary = job.result()   # this unit's error, if any, before the next is applied
-                yield Applied(summary, used is not None and _was_used(summary, used))
+                yield Applied(summary, used is not None and summary is used.plan.result)
                 if failed is not None:
                     raise failed
                 current = following
@@ -120,7 +120,3 @@ def apply_in_turn(store: GraphStore, units: Iterable[tuple[int | None, Draft | M
     """The same, each unit planned at its turn (an engine with nothing to overlap)."""
     for at, draft in units:
         yield Applied(manifest.ingest(store, draft, actor=actor, at=at), False)
-
-
-def _was_used(summary: write_path.WriteSummary, ahead: write_path.Ahead) -> bool:
-    return summary is ahead.plan.result

@@ -135,4 +135,4 @@ def apply(store: GraphStore, planner: Callable[[Reader, int], ChangePlan], *,
         cp = planner(reader, at)
         return unit_plan(cp, reader.head(), actor, reason, at)
 
-    return store.write_unit(unit) if after is None else store.write_unit(unit, after=after)
+    return store.write_unit(unit, after=after)

@@ -26,12 +26,12 @@ def main() -> None:
     m = parse.validate(next(demo.iter_demo_chunks(size=cfg["size"], now=NOW, chunk_artifacts=cfg["size"])))
     write_unit = store.write_unit
 
-    def announcing(planner):
+    def announcing(planner, after=None):
         def plan(reader):
             p = planner(reader)
             print("planned", flush=True)
             return p
-        return write_unit(plan)
+        return write_unit(plan, after=after)
 
     store.write_unit = announcing
     print("ready", flush=True)

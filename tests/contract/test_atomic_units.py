@@ -59,7 +59,7 @@ def _with_fault(store, monkeypatch, k: int | None, fault: Statement | None, seen
     fault, only record the statements' names and write nothing."""
     original = type(store).write_unit
 
-    def write_unit(self, planner):
+    def write_unit(self, planner, after=None):
         def faulty(reader):
             plan = planner(reader)
             seen[:] = [st.name for st in plan.statements]
@@ -68,7 +68,7 @@ def _with_fault(store, monkeypatch, k: int | None, fault: Statement | None, seen
             statements = list(plan.statements)
             statements.insert(k + 1, fault)
             return dataclasses.replace(plan, statements=statements)
-        return original(self, faulty)
+        return original(self, faulty, after=after)
 
     monkeypatch.setattr(store, "write_unit", write_unit.__get__(store))
 

@@ -44,7 +44,7 @@ class _StandIn:
     def __init__(self, dies: bool) -> None:
         self.dies = dies
 
-    def write_unit(self, planner):
+    def write_unit(self, planner, after=None):
         if self.dies:
             os._exit(9)
         time.sleep(300)
