@@ -25,13 +25,13 @@ import time
 from typing import Any, Callable
 
 import neo4j
-from neo4j import GraphDatabase, Query, RoutingControl
+from neo4j import GraphDatabase, Query
 from neo4j.exceptions import (AuthError, ClientError, DriverError, IncompleteCommit, Neo4jError,
                               ServiceUnavailable, SessionExpired, TransientError)
 from neo4j.graph import Node, Path as GraphPath, Relationship
 
 from ..errors import PermissionDenied, Problem, StoreUnavailable, ValidationFailed, WriteFailed
-from . import console_read, queries, schema_setup, union_reads
+from . import console_read, neo4j_tx, queries, schema_setup, union_reads
 from .base import ConsoleResult, GraphStore, Plan, Planner, Reader, Statement, list_items
 from .compose import compose
 
@@ -63,7 +63,7 @@ COMPOSE_ROWS = 1000
 OPTIMISTIC_TRIES = 3
 
 
-class _Refused(Exception):
+class _Refused(neo4j_tx.EngineFailed):
     """The one-query unit failed: a moved head (plan again) or a refusal of its own."""
 
     def __init__(self, guard: int | None, error: Neo4jError) -> None:
@@ -114,17 +114,6 @@ def _to_python(value: Any) -> Any:
     return value
 
 
-def _roll_back(tx: neo4j.Transaction) -> None:
-    """End a console transaction. When the query failed (its time limit struck while
-    records streamed), the server has ended the transaction already and the driver's
-    rollback raises ``ResultFailedError`` over the real error, which then reached the
-    analyst as a 500 (seen in the load bench); that real error is what is raised."""
-    try:
-        tx.rollback()
-    except (neo4j.exceptions.ResultFailedError, neo4j.exceptions.TransactionError):
-        pass
-
-
 class Neo4jStore(GraphStore):
     """A graph in a Neo4j 5 database (single server, cluster or Aura)."""
 
@@ -150,6 +139,7 @@ class Neo4jStore(GraphStore):
             raise StoreUnavailable(f"cannot use Neo4j at {uri}: {e}") from e
         self.uri = uri
         self.database = database
+        self.retry_seconds = float(driver_options.get("max_transaction_retry_time", neo4j_tx.RETRY_SECONDS))
         # how another process opens the same store (the lineage queue's writer process)
         self.reopen_args = (uri, user, password, database)
 
@@ -185,15 +175,18 @@ class Neo4jStore(GraphStore):
         return union_reads.split(self._read_text(text, params), len(calls))
 
     def _read_text(self, text: str, params: dict) -> list[dict]:
+        def work(tx: neo4j.Transaction) -> list[dict]:
+            return [{k: _to_python(v) for k, v in r.items()} for r in tx.run(text, _sent(params))]
         try:
-            records, _, _ = self._driver.execute_query(
-                text, _sent(params), routing_=RoutingControl.READ, database_=self.database)
+            return neo4j_tx.run(self._read_session, work, retry_seconds=self.retry_seconds)
         except _UNREACHABLE as e:
             raise StoreUnavailable(f"Neo4j at {self.uri} is unreachable: {e}") from e
-        return [{k: _to_python(v) for k, v in r.items()} for r in records]
+
+    def _read_session(self) -> neo4j.Session:
+        return self._session(default_access_mode=neo4j.READ_ACCESS)
 
     def write_unit(self, planner: Planner, after: Callable[[Reader], None] | None = None) -> Any:
-        def work(tx: neo4j.ManagedTransaction) -> Any:
+        def work(tx: neo4j.Transaction) -> Any:
             def rows(text: str, params: dict) -> list[dict]:
                 return [{k: _to_python(v) for k, v in r.items()} for r in tx.run(text, _sent(params))]
 
@@ -263,15 +256,14 @@ class Neo4jStore(GraphStore):
 
     def _write(self, work: Callable) -> Any:
         try:
-            with self._session() as s:
-                return s.execute_write(work)
+            return neo4j_tx.run(self._session, work, retry_seconds=self.retry_seconds)
         except IncompleteCommit as e:
             raise StoreUnavailable(
                 f"Neo4j at {self.uri} went away while committing a write; it was applied whole or "
                 f"not at all (`ownergraph audit verify --state` tells which): {e}") from e
         except _UNREACHABLE as e:
             raise StoreUnavailable(f"Neo4j at {self.uri} is unreachable: {e}") from e
-        except TransientError as e:  # still transient after the driver's retries
+        except TransientError as e:  # still transient after its retries
             raise StoreUnavailable(f"Neo4j at {self.uri} could not apply the write now: {e}") from e
         except Neo4jError as e:  # refused by the engine: the transaction was rolled back
             raise self._refusal(e) from e
@@ -313,8 +305,12 @@ class Neo4jStore(GraphStore):
                         values = record.values()
                         budget.take(values)
                         rows.append([_to_python(v) for v in values])
-                finally:
-                    _roll_back(tx)
+                except BaseException as e:
+                    # a query the engine failed (its time limit struck) is over there;
+                    # the rollback of such a transaction raised over the real error
+                    neo4j_tx.leave(tx, e)
+                    raise
+                neo4j_tx.leave(tx, None)   # read-only: rolled back, the rest discarded
         except console_read.ReplyTooLarge:
             raise console_read.too_large() from None
         except _UNREACHABLE as e:
