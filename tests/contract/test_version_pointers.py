@@ -63,8 +63,34 @@ def check_reads(store, uids: list[str]) -> int:
                  if r.get("uid")}
         for r in rows:
             assert found.get(r["key"]) == truth_before(versions, r["before"], r["exclude"]), (uid, r)
+        check_planner_reads(store, uid, versions, rows)
         asked += len(rows)
     return asked
+
+
+def check_planner_reads(store, uid: str, versions: list[dict], rows: list[dict]) -> None:
+    """The lineage planner's way (``openlineage.prefetch``): what the artifact's
+    pointers answer from the artifact read, the query only for the rest; the same truth,
+    with both ways used where the artifact has pointers (at an instant after the newest
+    version the pointer answers, at or before it the versions are scanned)."""
+    arts = {r["uid"]: r for r in store.read("ol_artifacts_by_uids", uids=[uid])}
+    latest, unpointed = openlineage._latest_from_pointers(arts, {uid})
+    if unpointed:
+        latest.update({r["uid"]: r for r in store.read("latest_versions_of", uids=unpointed)})
+    got = latest.get(uid)
+    assert ((got["latest"], got["seq"]) if got else None) == truth_latest(versions), uid
+    found, scan = openlineage._before_from_pointers(arts, rows)
+    by_pointer = len(found)
+    if scan:
+        found.update({r["key"]: r for r in store.read("ol_version_before", rows=scan)})
+    for r in rows:
+        f = found.get(r["key"])
+        assert ((f["uid"], f["created_at"]) if f and f.get("uid") else None) == \
+            truth_before(versions, r["before"], r["exclude"]), (uid, r)
+    if arts[uid].get("newest_version") is None:   # a store without pointers: all scanned
+        assert by_pointer == 0
+    elif versions:
+        assert by_pointer and scan, (by_pointer, len(scan))
 
 
 def check_pointers(store, uid: str) -> None:
