@@ -38,12 +38,23 @@ ENGINE_ERRORS = (Neo4jError, DriverError, EngineFailed)
 def leave(tx: neo4j.Transaction, error: BaseException | None) -> None:
     """End ``tx`` after ``error`` (None: the work ended early on purpose, say a capped
     read): roll it back when the connection is still its own, else leave it."""
-    if isinstance(error, ENGINE_ERRORS):
+    if _engine_failed(error):
         return
     try:
         tx.rollback()
     except (Neo4jError, DriverError):
         pass   # the connection failed while rolling back: the server ends the transaction
+
+
+def _engine_failed(error: BaseException | None) -> bool:
+    """Whether ``error``, or one it was raised over (a planner that wrapped a failed
+    read), is the engine's or the connection's."""
+    seen = 0
+    while error is not None and seen < 20:
+        if isinstance(error, ENGINE_ERRORS):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
 
 
 def run(open_session: Callable[[], neo4j.Session], work: Callable[[neo4j.Transaction], Any],

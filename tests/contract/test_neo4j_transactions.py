@@ -24,10 +24,23 @@ def one_connection(neo4j_settings):
     driver.close()
 
 
-def _fail_then_lend(driver, taken: list):
+def _spy_rollback(tx, rolled: list) -> None:
+    """Record whether ``tx`` is rolled back (a rollback of a failed transaction probes a
+    connection that is no longer its own)."""
+    original = tx.rollback
+
+    def rollback():
+        rolled.append(tx)
+        return original()
+    tx.rollback = rollback
+
+
+def _fail_then_lend(driver, taken: list, rolled: list | None = None):
     """Work that fails a statement, then lets another session take the connection and
     open a transaction on it (as another thread would) before raising."""
     def work(tx):
+        if rolled is not None:
+            _spy_rollback(tx, rolled)
         try:
             tx.run("RETURN 1 / $zero AS x", zero=0).consume()
         except ClientError:
@@ -41,8 +54,10 @@ def _fail_then_lend(driver, taken: list):
 
 def test_a_failed_transaction_is_not_closed_on_a_connection_another_session_took(one_connection):
     taken: list = []
+    rolled: list = []
     with pytest.raises(ClientError, match="/ by zero"):
-        neo4j_tx.run(one_connection.session, _fail_then_lend(one_connection, taken))
+        neo4j_tx.run(one_connection.session, _fail_then_lend(one_connection, taken, rolled))
+    assert rolled == []
     other, other_tx = taken[0]
     # the other session's transaction was not disturbed: it goes on and commits
     assert other_tx.run("RETURN 2 AS two").single()["two"] == 2
@@ -65,11 +80,15 @@ def test_the_drivers_managed_transaction_fails_there(one_connection):
 def test_own_errors_roll_the_transaction_back(one_connection):
     """An error of our own (not the engine's) rolls back: nothing is written, and the
     one connection is free again for the next transaction."""
+    rolled: list = []
+
     def work(tx):
+        _spy_rollback(tx, rolled)
         tx.run("CREATE (:NeoTxProbe {id: 'rolled-back'})").consume()
         raise ValueError("planner failed")
     with pytest.raises(ValueError):
         neo4j_tx.run(one_connection.session, work)
+    assert len(rolled) == 1
     count = neo4j_tx.run(one_connection.session, lambda tx: tx.run(
         "MATCH (n:NeoTxProbe {id: 'rolled-back'}) RETURN count(n) AS n").single()["n"])
     assert count == 0
@@ -91,3 +110,23 @@ def test_retryable_failures_are_retried_then_given_up(one_connection):
         raise TransientError("still")
     with pytest.raises(TransientError):
         neo4j_tx.run(one_connection.session, always, retry_seconds=0.3)
+
+
+def test_an_error_raised_over_an_engine_failure_leaves_the_transaction_too(one_connection):
+    """A planner that wraps a failed read in its own error: still an engine failure."""
+    taken: list = []
+    rolled: list = []
+    lend = _fail_then_lend(one_connection, taken, rolled)
+
+    def work(tx):
+        try:
+            lend(tx)
+        except ClientError as e:
+            raise ValueError("the plan could not read") from e
+    with pytest.raises(ValueError):
+        neo4j_tx.run(one_connection.session, work)
+    assert rolled == []
+    other, other_tx = taken[0]
+    assert other_tx.run("RETURN 3 AS three").single()["three"] == 3
+    other_tx.commit()
+    other.close()
