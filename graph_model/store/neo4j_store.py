@@ -114,6 +114,11 @@ def _to_python(value: Any) -> Any:
     return value
 
 
+def _rows(tx: neo4j.Transaction, text: str, params: dict) -> list[dict]:
+    """A query's rows in ``tx`` as plain Python (reads and a write unit's planner reads)."""
+    return [{k: _to_python(v) for k, v in r.items()} for r in tx.run(text, _sent(params))]
+
+
 class Neo4jStore(GraphStore):
     """A graph in a Neo4j 5 database (single server, cluster or Aura)."""
 
@@ -175,10 +180,9 @@ class Neo4jStore(GraphStore):
         return union_reads.split(self._read_text(text, params), len(calls))
 
     def _read_text(self, text: str, params: dict) -> list[dict]:
-        def work(tx: neo4j.Transaction) -> list[dict]:
-            return [{k: _to_python(v) for k, v in r.items()} for r in tx.run(text, _sent(params))]
         try:
-            return neo4j_tx.run(self._read_session, work, retry_seconds=self.retry_seconds)
+            return neo4j_tx.run(self._read_session, lambda tx: _rows(tx, text, params),
+                                retry_seconds=self.retry_seconds)
         except _UNREACHABLE as e:
             raise StoreUnavailable(f"Neo4j at {self.uri} is unreachable: {e}") from e
 
@@ -187,16 +191,13 @@ class Neo4jStore(GraphStore):
 
     def write_unit(self, planner: Planner, after: Callable[[Reader], None] | None = None) -> Any:
         def work(tx: neo4j.Transaction) -> Any:
-            def rows(text: str, params: dict) -> list[dict]:
-                return [{k: _to_python(v) for k, v in r.items()} for r in tx.run(text, _sent(params))]
-
             def reader(name: str, **params: Any) -> list[dict]:
-                return rows(self._q(name), params)
+                return _rows(tx, self._q(name), params)
 
             def many(calls: list[tuple[str, dict]]) -> list[list[dict]]:
                 """Independent reads as one query, one round trip (``union_reads``)."""
                 text, params = union_reads.compose_reads(calls, self._q)
-                return union_reads.split(rows(text, params), len(calls))
+                return union_reads.split(_rows(tx, text, params), len(calls))
             reader.many = many   # type: ignore[attr-defined]
 
             plan: Plan = planner(reader)
