@@ -173,7 +173,7 @@ def _take(data: object, events: list[ol_events.Event], batch: bool, actor: str) 
     """Write the events now, or queue them when the queue is on; the answer either way."""
     queue = _queue()
     if queue is not None and events:
-        queue.accept(data, batch=batch, actor=actor, events=len(events))
+        queue.accept(data, batch=batch, actor=actor, events=len(events), checked=events)
         return {"received": len(events), "queued": True, "changed": None, "counts": None, "audit_events": None,
                 "first_seq": None, "last_seq": None}
     if not events:

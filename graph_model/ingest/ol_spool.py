@@ -25,7 +25,9 @@ Files, in the spool directory (one serving process at a time: a lock file):
   check before it could see), with the problems; counted in ``status()``.
 
 When everything written is applied and the log has grown past ``COMPACT_BYTES``, it is
-emptied.
+emptied. A request accepted with its checked events is also handed to the writer in
+memory (``HANDOFF_BYTES``): the log is read back only after a restart or when the writer
+is far behind.
 """
 
 from __future__ import annotations
@@ -63,6 +65,13 @@ READ_BYTES = 1024 * 1024
 AHEAD_GATHER_S = 0.05
 #: how long the writer waits before trying again while the store is unavailable
 RETRY_S = (0.5, 1.0, 2.0, 5.0)
+#: requests accepted with their checked events are handed to the writer in memory while
+#: at most this much is queued and not applied (beyond it, and after a restart, the
+#: writer reads them back from the log and checks them again). Why: reading and checking
+#: every request a second time was a third of the web process's work in a stream of
+#: batches (py-spy, 100k artifacts, embedded engine), taken from the cores the writer and
+#: the engine need.
+HANDOFF_BYTES = 16 * 1024 * 1024
 
 
 class SpoolBusy(OwnergraphError):
@@ -112,14 +121,19 @@ class Spool:
         self.waiting: deque[tuple[int, float]] = deque([(self.written, time.time())] if self.written > self.applied
                                                       else [])
         self.last_error: str | None = None
+        # start offset -> the record accepted there, checked (``HANDOFF_BYTES``)
+        self._handed: dict[int, _Record] = {}
         self._stop = threading.Event()
         self._ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lineage-spool-ahead")
         self._thread = threading.Thread(target=self._run, name="lineage-spool", daemon=True)
         self._thread.start()
 
     # -- accepting --------------------------------------------------------------------
-    def accept(self, body: Any, *, batch: bool, actor: str | None, events: int) -> dict:
-        """Queue one checked request durably; returns what the answer reports."""
+    def accept(self, body: Any, *, batch: bool, actor: str | None, events: int,
+               checked: list | None = None) -> dict:
+        """Queue one checked request durably; returns what the answer reports.
+        ``checked``: its events as ``ol_events.events`` gave them (the caller checked the
+        body), handed to the writer in memory instead of being read and checked again."""
         line = (json.dumps({"actor": actor, "at": int(time.time() * 1000), "batch": batch, "events": events,
                             "body": body}, separators=(",", ":"), ensure_ascii=False) + "\n").encode("utf-8")
         self._room()
@@ -127,8 +141,10 @@ class Spool:
             written = os.write(self.fd, line)
             if written != len(line):   # never seen on a local file; the tail is cut on recovery
                 raise StoreUnavailable("the lineage spool could not write the whole request")
-            self.written += written
+            start, self.written = self.written, self.written + written
             end = self.written
+            if checked is not None and end - self.applied <= HANDOFF_BYTES:
+                self._handed[start] = _Record(end, actor, batch, body, events, checked)
             self.accepted_requests += 1
             self.accepted_events += events
             self.waiting.append((end, time.time()))
@@ -180,7 +196,18 @@ class Spool:
     def _read(self, start: int, stop: int) -> list[_Record]:
         """The complete lines from ``start``: about ``READ_BYTES`` of them (more when one
         request is larger), so a long backlog is not read again for every unit; each
-        with its events checked (``_Record.checked``)."""
+        with its events checked (``_Record.checked``). Records handed over in memory
+        come from there, in order, as long as they follow on."""
+        handed: list[_Record] = []
+        events = 0
+        with self.append_lock:
+            while start < stop and start in self._handed and events < MAX_UNIT_EVENTS:
+                rec = self._handed.pop(start)
+                handed.append(rec)
+                events += rec.events
+                start = rec.end
+        if handed:
+            return handed
         with open(self.log_path, "rb") as f:
             f.seek(start)
             data = f.read(min(stop - start, READ_BYTES))
@@ -188,6 +215,8 @@ class Spool:
                 data += f.read(stop - start - len(data))
         out, pos = [], start
         for raw in data.split(b"\n")[:-1]:
+            with self.append_lock:   # read here: never handed over as well
+                self._handed.pop(pos, None)
             pos += len(raw) + 1
             try:
                 rec = json.loads(raw)
@@ -326,6 +355,7 @@ class Spool:
             if self.applied >= self.written and self.written >= COMPACT_BYTES and not self._stop.is_set():
                 os.ftruncate(self.fd, 0)
                 self.written = self.synced = self.applied = 0
+                self._handed.clear()
                 self.mark_path.write_text("0")
         with self.wake:
             self.wake.notify_all()

@@ -184,3 +184,98 @@ def test_the_writer_lets_reads_in_flight_finish_first():
     waiter.join(5)
     reads.enter()
     reads.wait_idle(0.05)              # a read that never ends holds the writer back only so long
+
+
+def _count_checks(monkeypatch) -> list[int]:
+    """Record every check the spool makes of a queued request (events per check)."""
+    counted: list[int] = []
+    real = ol_spool.ol_events.events
+
+    def counting(data, *, batch):
+        out = real(data, batch=batch)
+        counted.append(len(out))
+        return out
+    monkeypatch.setattr(ol_spool.ol_events, "events", counting)
+    return counted
+
+
+def test_checked_requests_are_handed_to_the_writer_without_being_read_and_checked_again(tmp_path, monkeypatch):
+    from graph_model.ingest import ol_events
+    events = corpus()
+    checked = [ol_events.events(e, batch=False) for e in events]
+    counted = _count_checks(monkeypatch)
+    gate = threading.Event()
+    seen: list = []
+
+    def held(evs, actor, reason):
+        assert gate.wait(10)
+        seen.extend(evs)
+    q = ol_spool.Spool(tmp_path, held)
+    try:
+        for e, c in zip(events, checked):
+            q.accept(e, batch=False, actor="feed", events=1, checked=c)
+        gate.set()
+        assert q.wait_applied(30)
+        assert q._handed == {}   # nothing left behind in memory
+    finally:
+        q.close()
+    assert counted == []   # the spool checked nothing again ...
+    assert [id(e) for e in seen] == [id(c[0]) for c in checked]   # ... it applied what the caller checked, in order
+    assert len((tmp_path / "events.log").read_bytes().splitlines()) == len(events)   # and it is all on disk
+
+
+def test_past_the_handoff_bound_and_after_a_restart_requests_are_read_back_from_the_log(tmp_path, monkeypatch):
+    from graph_model.ingest import ol_events
+    events = corpus()[:6]
+    monkeypatch.setattr(ol_spool, "HANDOFF_BYTES", len(json.dumps(events[0])) * 3)
+    counted = _count_checks(monkeypatch)
+    gate = threading.Event()
+    rec = Recorder(gate=gate)
+    q = ol_spool.Spool(tmp_path, rec)
+    try:
+        for e in events:
+            q.accept(e, batch=False, actor="feed", events=1, checked=ol_events.events(e, batch=False))
+        gate.set()
+        assert q.wait_applied(30)
+    finally:
+        q.close()
+    checked_again = len(counted) - len(events)   # the calls above, then the spool's own
+    assert 0 < checked_again < len(events)   # the first ones were handed over, the rest read back
+    assert sum(n for _, n, _ in rec.units) == len(events)
+    # a new server over the same directory reads what a previous one left from the log
+    (tmp_path / "applied").write_text("0")
+    counted.clear()
+    rec2 = Recorder()
+    q2 = ol_spool.Spool(tmp_path, rec2)
+    try:
+        assert q2.wait_applied(30)
+    finally:
+        q2.close()
+    assert sum(counted) == len(events) and sum(n for _, n, _ in rec2.units) == len(events)
+
+
+def test_requests_read_back_from_the_log_are_not_also_kept_in_memory(tmp_path, monkeypatch):
+    """A request accepted without its checked events (read back from the log) in front
+    of ones accepted with them: the read covers those too, and drops their copies."""
+    from graph_model.ingest import ol_events
+    events = corpus()[:5]
+    gate, started = threading.Event(), threading.Event()
+    seen: list = []
+
+    def held(evs, actor, reason):
+        started.set()
+        assert gate.wait(10)
+        seen.extend(e.run_id for e in evs)
+    q = ol_spool.Spool(tmp_path, held)
+    try:
+        q.accept(events[0], batch=False, actor="feed", events=1, checked=ol_events.events(events[0], batch=False))
+        assert started.wait(10)   # the writer holds the first; the rest queue behind it
+        q.accept(events[1], batch=False, actor="feed", events=1)
+        for e in events[2:]:
+            q.accept(e, batch=False, actor="feed", events=1, checked=ol_events.events(e, batch=False))
+        gate.set()
+        assert q.wait_applied(30)
+        assert q._handed == {}
+    finally:
+        q.close()
+    assert seen == [e["run"]["runId"] for e in events]   # each once, in order
