@@ -53,6 +53,9 @@ class Node:
     uid: str
     facets: dict = field(default_factory=dict)   # name -> normalised value
 
+    def __reduce__(self):
+        return _rebuilt_node, (self.namespace, self.name, self.uid, self.facets)
+
 
 @dataclass
 class Event:
@@ -68,6 +71,29 @@ class Event:
     outputs: list[Node] = field(default_factory=list)
     parent: dict | None = None          # {run_id, job: Node}
     error: dict | None = None           # {message, language, stack_trace}
+
+    def __reduce__(self):
+        return _rebuilt_event, tuple(getattr(self, f) for f in _EVENT_FIELDS)
+
+
+# Pickled as their fields in order (``__reduce__``), rebuilt without ``__init__``. Why:
+# every unit of the lineage queue crosses a pipe to its writer process; a unit of 1,000
+# events took 16 ms to unpickle as dataclasses, on the writer's critical path, and 6 ms
+# this way (dumps 13 -> 10 ms).
+_EVENT_FIELDS = ("kind", "time", "producer", "path", "event_type", "run_id", "job", "dataset", "inputs",
+                 "outputs", "parent", "error")
+
+
+def _rebuilt_node(namespace: str, name: str, uid: str, facets: dict) -> Node:
+    n = Node.__new__(Node)
+    n.namespace, n.name, n.uid, n.facets = namespace, name, uid, facets
+    return n
+
+
+def _rebuilt_event(*values) -> Event:
+    e = Event.__new__(Event)
+    e.__dict__.update(zip(_EVENT_FIELDS, values))
+    return e
 
 
 class _Reader:

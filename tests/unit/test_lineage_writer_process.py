@@ -119,3 +119,19 @@ def test_the_writer_process_never_outlives_the_web_process_even_in_a_unit():
     finally:
         if server.poll() is None:
             server.kill()
+
+
+def test_events_cross_the_pipe_whole():
+    """Events pickle as their fields (``ol_events.Event.__reduce__``): every field of the
+    corpus's events, nested nodes and facets included, comes back equal."""
+    import pickle
+    from dataclasses import fields
+
+    from graph_model.ingest import ol_events
+    from tests.lineage_corpus import corpus
+    assert list(ol_events._EVENT_FIELDS) == [f.name for f in fields(ol_events.Event)]
+    events = ol_events.events(corpus(), batch=True)
+    assert any(e.parent for e in events) and any(n.facets for e in events for n in e.outputs + [e.job] if n)
+    back = pickle.loads(pickle.dumps(events, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == events and all(type(b) is ol_events.Event for b in back)
+    assert all(type(n) is ol_events.Node for e in back for n in e.inputs + e.outputs)
