@@ -13,12 +13,14 @@ With ``OWNERGRAPH_LINEAGE_QUEUE`` (a directory; ``serve --lineage-queue``) a che
 request is answered once it is on disk and applied behind the answer (``ol_spool``) by
 a writer process of its own (``ol_writer_process``); the queue is opened with the app,
 so what a previous run left queued is applied at once. Reads go first: the writer lets
-the page and API reads in flight finish before each unit, and a lineage request waits a
-moment for them before it is read.
+the page and API reads in flight finish before each unit (the writer process reads their
+count from shared memory), and a lineage request waits a moment for them before it is
+read.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 import time
 from functools import wraps
@@ -63,19 +65,23 @@ INTAKE_YIELD_S = 0.1
 
 
 class _Reads:
-    """Read requests (GET) in flight, so the queue's writer can let them finish first."""
+    """Read requests (GET) in flight, so the queue's writer can let them finish first;
+    also counted in shared memory (``shared``) for the writer process."""
 
     def __init__(self) -> None:
         self.n = 0
         self.idle = threading.Condition()
+        self.shared = multiprocessing.get_context("spawn").RawValue("i", 0)
 
     def enter(self) -> None:
         with self.idle:
             self.n += 1
+            self.shared.value = self.n
 
     def leave(self) -> None:
         with self.idle:
             self.n -= 1
+            self.shared.value = self.n
             if self.n == 0:
                 self.idle.notify_all()
 
@@ -116,17 +122,21 @@ def init_queue(app: Flask) -> None:
     if app.config.get("OWNERGRAPH_LINEAGE_WRITER", "process") == "process":
         recipe = ol_writer_process.recipe_for(app.config.get("OWNERGRAPH_STORE_CONFIG"),
                                               app.config.get("OWNERGRAPH_STORE_OBJECT"))
-    process = ol_writer_process.WriterProcess(recipe) if recipe is not None else None
+    process = (ol_writer_process.WriterProcess(recipe, reads=(reads.shared, READS_FIRST_MAX_S))
+               if recipe is not None else None)
 
     def apply(events: list, actor: str | None, reason: str):
-        reads.wait_idle(READS_FIRST_MAX_S)
         if process is not None:
-            return process(events, actor, reason)
+            return process(events, actor, reason)   # the child lets the reads go first
+        reads.wait_idle(READS_FIRST_MAX_S)
         with app.app_context():
             return openlineage.apply_queued(get_store(), events, actor, reason)
     app.extensions[_WRITER] = process
     app.extensions[_READS] = reads
-    app.extensions[_QUEUE] = ol_spool.Spool(Path(directory), apply)
+    # the writer process takes the next unit while it applies one, and lets the reads in
+    # flight finish before each (``READS_FIRST_MAX_S``)
+    app.extensions[_QUEUE] = ol_spool.Spool(Path(directory), apply,
+                                            submit=process.submit if process is not None else None)
 
 
 def close_queue(app: Flask) -> None:

@@ -74,6 +74,26 @@ RETRY_S = (0.5, 1.0, 2.0, 5.0)
 HANDOFF_BYTES = 16 * 1024 * 1024
 
 
+#: units handed to a writer that takes them ahead (``submit``): the one applied and one
+#: more, sent only when full (``Spool._run``)
+PIPELINE_DEPTH = 2
+
+
+def _events(records: list) -> int:
+    return sum(r.events for r in records)
+
+
+class _Done:
+    """The outcome of a unit applied (or refused) before its ticket was asked for."""
+
+    def __init__(self, error: Exception | None = None) -> None:
+        self.error = error
+
+    def result(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+
 class SpoolBusy(OwnergraphError):
     """Another process holds this spool directory."""
 
@@ -98,7 +118,8 @@ class Spool:
     """Accepts checked lineage requests durably and applies them in the background with
     ``apply(events, actor, reason)`` (the audited write path)."""
 
-    def __init__(self, directory: Path, apply: Callable[[list, str | None, str], Any]) -> None:
+    def __init__(self, directory: Path, apply: Callable[[list, str | None, str], Any],
+                 submit: Callable[[list, str | None, str], Any] | None = None) -> None:
         self.dir = Path(directory)
         self.dir.mkdir(parents=True, exist_ok=True)
         self._lock_file = open(self.dir / "lock", "w")
@@ -108,6 +129,7 @@ class Spool:
             self._lock_file.close()
             raise SpoolBusy(f"the lineage spool {self.dir} is in use by another process") from e
         self.apply = apply
+        self.submit = submit   # sends a unit ahead: returns a ticket (``result()`` raises its outcome)
         self.log_path, self.mark_path = self.dir / "events.log", self.dir / "applied"
         self.fd = os.open(self.log_path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
         self.append_lock, self.sync_lock = threading.Lock(), threading.Lock()
@@ -241,7 +263,9 @@ class Spool:
             n += r.events
         return group
 
-    def _apply(self, group: list[_Record]) -> None:
+    def _unit_events(self, group: list[_Record]) -> tuple[list, str]:
+        """The events of ``group`` and the reason its audit events give; raises what a
+        damaged line or a failed check of one of its requests is."""
         if any(r.body is None for r in group):
             raise ValidationFailed([Problem("", "a queued line is damaged (not the JSON the queue wrote)")])
         events = []
@@ -251,32 +275,77 @@ class Spool:
             events += r.checked
         reason = (f"openlineage: {len(events)} events of {len(group)} queued requests"
                   if len(group) > 1 else ol_events_reason(events))
+        return events, reason
+
+    def _apply(self, group: list[_Record]) -> None:
+        events, reason = self._unit_events(group)
         self.apply(events, group[0].actor, reason)
 
+    def _send(self, group: list[_Record]) -> Any:
+        """Hand ``group`` to the writer without waiting (``submit``); a ticket whose
+        ``result()`` raises the unit's outcome. Without ``submit``, applied here."""
+        try:
+            events, reason = self._unit_events(group)
+            if self.submit is None:
+                self.apply(events, group[0].actor, reason)
+                return _Done()
+            return self.submit(events, group[0].actor, reason)
+        except Exception as e:   # noqa: BLE001 - raised where the unit's outcome is read
+            return _Done(e)
+
     def _run(self) -> None:
-        """Apply what is queued, a unit at a time. Read ahead: while a unit is applied
-        (the writer and the engine busy), the lines queued after it, and those that
-        arrive meanwhile, are read and checked on another thread (``_read_ahead``), so
-        the next unit starts without that work (in a stream of batches it was a sixth of
-        every unit's time, on the writer's critical path)."""
+        """Apply what is queued, a unit at a time, in order.
+
+        Read ahead: while a unit is applied (the writer and the engine busy), the lines
+        queued after it, and those that arrive meanwhile, are read and checked on another
+        thread (``_read_ahead``), so the next unit starts without that work (in a stream
+        of batches it was a sixth of every unit's time, on the writer's critical path).
+
+        Sent ahead: with a writer that takes units before the last one's outcome
+        (``submit``, the writer process), a second full unit is sent while one is
+        applied, so the writer never waits for the web process between two units (it
+        waited 15 % of its time in a stream of batches). Only full units go ahead: while
+        the writer keeps up, a unit still gathers what queues during the one before it.
+        A refused unit's requests are then applied alone, after the unit sent behind it
+        (events give the same graph in any order). When the store is away, the units sent
+        after the first are waited for and all are sent again, in order: applying one
+        twice writes nothing."""
         tries = 0
-        read: list[_Record] = []      # read and checked, after ``self.applied``, in order
+        depth = PIPELINE_DEPTH if self.submit is not None else 1
+        read: list[_Record] = []      # read and checked, after the units sent, in order
+        sent: deque[tuple[list[_Record], Any]] = deque()   # units sent, oldest first
         while not self._stop.is_set():
             with self.wake:
                 if self.synced <= self.applied:
                     self.wake.wait(1.0)
             if self.synced <= self.applied:
                 continue
-            read_to = read[-1].end if read else self.applied
-            if read_to < self.synced and sum(r.events for r in read) < MAX_UNIT_EVENTS:
-                read += self._read(read_to, self.synced)
-                read_to = read[-1].end
-            group = self._unit(read)
+            read_to = read[-1].end if read else sent[-1][0][-1].end if sent else self.applied
+            while read_to < self.synced and _events(read) < MAX_UNIT_EVENTS * (depth - len(sent)):
+                got = self._read(read_to, self.synced)
+                if not got:
+                    break
+                read += got
+                read_to = got[-1].end
+            if not read and not sent:
+                continue
             done = threading.Event()
             ahead = self._ahead.submit(self._read_ahead, read_to, done)
             try:
-                refused = self._apply_group(group)
-            except StoreUnavailable as e:   # the engine is away: the group is tried again later
+                while read and len(sent) < depth and (not sent or _events(read) >= MAX_UNIT_EVENTS):
+                    group = self._unit(read)
+                    sent.append((group, self._send(group)))
+                    del read[:len(group)]
+                group, ticket = sent[0]
+                try:
+                    ticket.result()
+                    refused: list[_Record] = []
+                except StoreUnavailable:
+                    raise
+                except Exception as e:   # noqa: BLE001 - refused: each request alone
+                    refused = self._refused(group, e)
+            except StoreUnavailable as e:   # the engine is away: the units are tried again later
+                read[:0] = self._take_back(sent)
                 self.last_error = str(e)
                 self._stop.wait(RETRY_S[min(tries, len(RETRY_S) - 1)])
                 tries += 1
@@ -288,8 +357,20 @@ class Spool:
                 read += ahead.result()
             tries = 0
             self.last_error = None
-            del read[:len(group)]
+            sent.popleft()
             self._advance(group, refused)
+
+    def _take_back(self, sent: deque) -> list[_Record]:
+        """Wait for the outcomes of the units sent after the first (dropped: they are sent
+        again), empty ``sent`` and return every unit's records, in order."""
+        units = list(sent)
+        for _, ticket in units[1:]:
+            try:
+                ticket.result()
+            except Exception:   # noqa: BLE001 - sent again, its outcome then counts
+                pass
+        sent.clear()
+        return [r for group, _ in units for r in group]
 
     def _read_ahead(self, start: int, done: threading.Event) -> list[_Record]:
         """The lines after ``start`` read and checked until ``done`` (the unit being
@@ -325,13 +406,18 @@ class Spool:
             return []
         except StoreUnavailable:
             raise
-        except Exception as e:
-            if len(group) > 1:
-                return [r for r in group if self._apply_group([r])]
-            if not isinstance(e, (ValidationFailed, WriteFailed)):
-                log.exception("lineage spool: applying a queued request failed")
-            self._reject(group[0], e)
-            return group
+        except Exception as e:   # noqa: BLE001 - see _refused
+            return self._refused(group, e)
+
+    def _refused(self, group: list[_Record], error: Exception) -> list[_Record]:
+        """``group`` was refused with ``error``: its requests alone, each kept aside if
+        refused again (one request: kept aside at once). Returns the refused ones."""
+        if len(group) > 1:
+            return [r for r in group if self._apply_group([r])]
+        if not isinstance(error, (ValidationFailed, WriteFailed)):
+            log.error("lineage spool: applying a queued request failed: %r", error, exc_info=error)
+        self._reject(group[0], error)
+        return group
 
     def _reject(self, rec: _Record, error: Exception) -> None:
         problems = [{"path": p.path, "message": p.message} for p in getattr(error, "problems", [])]

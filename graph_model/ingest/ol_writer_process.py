@@ -13,6 +13,11 @@ units of 850 with incident p95 224 ms, against 313 events/s and 109 ms.)
 How: ``WriterProcess`` is the ``apply(events, actor, reason)`` the spool
 (``ol_spool.Spool``) calls; it sends the unit through a pipe to a child process that
 opens its own connection to the same store (``Recipe``) and answers with the outcome.
+``submit`` sends a unit without waiting: the child receives (and unpickles) it on a
+thread while it applies the one before, and takes it as soon as that one is done, so it
+never waits for the web process between two units; the answers come back in order.
+Before each unit the child lets the web process's reads in flight finish (a counter in
+shared memory, for at most the time the web process gives).
 The spool keeps everything else: the log on disk, what is applied, the grouping, the
 retries. Errors come back as the same types (a refusal, a store away), so the spool
 treats them as before. A child that dies (killed, out of memory) is a store away: the
@@ -32,7 +37,10 @@ import logging
 import multiprocessing
 import os
 import signal
+import queue
 import threading
+import time
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +54,8 @@ log = logging.getLogger(__name__)
 STOP_WAIT_S = 10.0
 #: seconds a new child may take to open the store before the unit counts as "store away"
 START_WAIT_S = 120.0
+#: how often the child looks whether the web process's reads in flight have finished
+READS_POLL_S = 0.002
 
 
 @dataclass(frozen=True)
@@ -86,37 +96,92 @@ def recipe_for(config: Any = None, store: GraphStore | None = None) -> Recipe | 
     return Recipe(backend, args) if args and backend in ("falkordb", "neo4j") else None
 
 
-class WriterProcess:
-    """``apply(events, actor, reason)`` carried out by a child process (one unit at a time)."""
+class Ticket:
+    """A unit sent to the child; ``result()`` waits for its outcome and raises it."""
 
-    def __init__(self, recipe: Recipe) -> None:
+    def __init__(self, writer: "WriterProcess") -> None:
+        self.writer = writer
+        self.answer: tuple | None = None
+
+    def result(self) -> None:
+        if self.answer is None:
+            self.writer._settle(self)
+        _raise_or_return(self.answer)
+
+
+class WriterProcess:
+    """``apply(events, actor, reason)`` carried out by a child process, one unit at a
+    time; ``submit`` sends the next unit while one is applied.
+
+    ``reads``: (a shared counter of the web process's reads in flight, a
+    ``multiprocessing.RawValue('i')`` of the spawn context; seconds): before each unit
+    the child waits, at most that long, until the counter is 0 (reads go first, see
+    ``app/api/lineage.py``)."""
+
+    def __init__(self, recipe: Recipe, reads: tuple[Any, float] | None = None) -> None:
         self.recipe = recipe
+        self.reads = reads
         self._ctx = multiprocessing.get_context("spawn")   # never fork a threaded server
         self._lock = threading.Lock()
         self._proc = None
         self._conn = None
         self._closed = False
+        self._sent: deque[Ticket] = deque()   # units sent, their answers not read yet
 
     def __call__(self, events: list, actor: str | None, reason: str) -> None:
+        self.submit(events, actor, reason).result()
+
+    def submit(self, events: list, actor: str | None, reason: str) -> "Ticket":
+        """Send a unit to the child without waiting for it: the child takes it as soon as
+        the units sent before it are applied (it receives and unpickles it meanwhile).
+        The outcomes come back in the order the units were sent (``Ticket.result``)."""
         with self._lock:
             if self._closed:
                 raise StoreUnavailable("the lineage writer is stopping; the unit stays queued")
             conn = self._child()
+            ticket = Ticket(self)
             try:
                 conn.send(("apply", events, actor, reason))
-                answer = conn.recv()
-            except (EOFError, OSError) as e:
-                self._forget()
-                raise StoreUnavailable(f"the lineage writer process stopped ({e or 'pipe closed'}); "
-                                       f"the unit stays queued and is tried again") from e
-        _raise_or_return(answer)
+            except OSError as e:
+                self._lost(e)
+                raise StoreUnavailable(f"the lineage writer process stopped ({e}); the unit stays queued and "
+                                       f"is tried again") from e
+            self._sent.append(ticket)
+            return ticket
+
+    def _settle(self, ticket: "Ticket") -> None:
+        """Read answers, oldest unit first, until ``ticket``'s has come."""
+        with self._lock:
+            while ticket.answer is None:
+                conn = self._conn
+                if conn is None or not self._sent:   # the child went away with it
+                    ticket.answer = ("error", "StoreUnavailable", "the lineage writer process stopped; the unit "
+                                     "stays queued and is tried again", [])
+                    break
+                try:
+                    answer = conn.recv()
+                except (EOFError, OSError) as e:
+                    self._lost(e)
+                    continue
+                self._sent.popleft().answer = answer
+
+    def _lost(self, error: BaseException) -> None:
+        """The child is gone: every unit sent to it counts as not applied (a store away)."""
+        message = (f"the lineage writer process stopped ({error or 'pipe closed'}); the unit stays queued and is "
+                   f"tried again")
+        for t in self._sent:
+            t.answer = ("error", "StoreUnavailable", message, [])
+        self._sent.clear()
+        self._forget()
 
     def _child(self):
         if self._proc is not None and self._proc.is_alive():
             return self._conn
+        if self._sent:   # a child that died with units sent: they were not applied
+            self._lost(EOFError("it died"))
         self._forget()
         parent, child = self._ctx.Pipe()
-        proc = self._ctx.Process(target=_child_main, args=(child, self.recipe, os.getpid()),
+        proc = self._ctx.Process(target=_child_main, args=(child, self.recipe, os.getpid(), self.reads),
                                  name="ownergraph-lineage-writer", daemon=True)
         proc.start()
         child.close()
@@ -213,8 +278,9 @@ def _die_with_parent(parent: int) -> None:
 PR_SET_PDEATHSIG = 1
 
 
-def _child_main(conn, recipe: Recipe, parent: int) -> None:
-    """The child: open the store, then apply units until told to stop or the pipe closes."""
+def _child_main(conn, recipe: Recipe, parent: int, reads: tuple[Any, float] | None = None) -> None:
+    """The child: open the store, then apply units until told to stop or the pipe closes.
+    A thread receives (and unpickles) the next unit while one is applied."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _die_with_parent(parent)
@@ -224,16 +290,29 @@ def _child_main(conn, recipe: Recipe, parent: int) -> None:
     except BaseException as e:   # noqa: BLE001 - reported to the parent, which keeps the unit
         conn.send(_error(e if isinstance(e, StoreUnavailable) else StoreUnavailable(f"opening the store: {e}")))
         return
-    try:
-        conn.send(("ready",))
+    inbox: queue.Queue = queue.Queue()
+    stopping = threading.Event()
+
+    def receive() -> None:
         while True:
             try:
                 message = conn.recv()
             except (EOFError, OSError):
-                return   # the web process is gone
+                message = ("stop",)   # the web process is gone
+            if message[0] == "stop":   # at once: the units received are applied by the next server
+                stopping.set()
+            inbox.put(message)
             if message[0] == "stop":
                 return
+    threading.Thread(target=receive, name="lineage-writer-inbox", daemon=True).start()
+    try:
+        conn.send(("ready",))
+        while True:
+            message = inbox.get()
+            if message[0] == "stop" or stopping.is_set():
+                return
             _, events, actor, reason = message
+            _reads_first(reads)
             try:
                 openlineage.apply_queued(store, events, actor, reason)
                 answer: tuple = ("ok",)
@@ -241,6 +320,19 @@ def _child_main(conn, recipe: Recipe, parent: int) -> None:
                 if not isinstance(e, _KNOWN):
                     log.exception("lineage writer: applying a unit failed")
                 answer = _error(e)
-            conn.send(answer)
+            try:
+                conn.send(answer)
+            except OSError:
+                return   # the web process is gone
     finally:
         store.close()
+
+
+def _reads_first(reads: tuple[Any, float] | None) -> None:
+    """Wait (at most the seconds given) until the web process has no read in flight."""
+    if reads is None:
+        return
+    count, limit = reads
+    deadline = time.monotonic() + limit
+    while count.value > 0 and time.monotonic() < deadline:
+        time.sleep(READS_POLL_S)

@@ -279,3 +279,147 @@ def test_requests_read_back_from_the_log_are_not_also_kept_in_memory(tmp_path, m
     finally:
         q.close()
     assert seen == [e["run"]["runId"] for e in events]   # each once, in order
+
+
+class Ahead:
+    """A writer that takes units ahead (``submit``): each unit is applied on a thread of its
+    own, in order, and the log says when each was sent and when its outcome was read."""
+
+    def __init__(self, unit_s: float = 0.05, refuse_run: str | None = None, away_once: bool = False) -> None:
+        self.log: list[tuple[str, int]] = []
+        self.applied: list[str] = []
+        self.unit_s, self.refuse_run, self.away_once = unit_s, refuse_run, away_once
+        self.lock = threading.Lock()
+        self.turn = threading.Lock()   # one unit at a time, in the order sent
+        self.n = 0
+
+    def submit(self, events, actor, reason):
+        with self.lock:
+            self.n += 1
+            k = self.n
+            self.log.append(("sent", k))
+        outcome: dict = {}
+        order = threading.Event()
+
+        def run():
+            with self.turn:
+                order.set()
+                time.sleep(self.unit_s)
+                if self.away_once and k == 1:
+                    outcome["error"] = StoreUnavailable("engine away")
+                elif self.refuse_run and any(e.run_id == self.refuse_run for e in events):
+                    outcome["error"] = ValidationFailed([Problem("run.runId", "refused by the planner")])
+                else:
+                    with self.lock:
+                        self.applied.extend(e.run_id for e in events)
+        t = threading.Thread(target=run)
+        t.start()
+        order.wait(5)   # the units take their turns in the order they were sent
+
+        class Ticket:
+            def result(_self):
+                t.join(30)
+                with self.lock:
+                    self.log.append(("read", k))
+                if "error" in outcome:
+                    raise outcome["error"]
+        return Ticket()
+
+    def apply(self, events, actor, reason):   # the one-request fallback
+        self.submit(events, actor, reason).result()
+
+
+def _batches(n: int, size: int) -> list[list[dict]]:
+    """n batches of ``size`` events with runs of their own (the corpus's first event, new run ids)."""
+    import copy
+    import uuid
+    base = corpus()[0]
+    out = []
+    for _ in range(n):
+        batch = []
+        for _ in range(size):
+            e = copy.deepcopy(base)
+            e["run"]["runId"] = str(uuid.uuid4())
+            batch.append(e)
+        out.append(batch)
+    return out
+
+
+def _backlog(directory, batches) -> None:
+    """The queue's log as a server that stopped before applying ``batches`` left it."""
+    lines = [json.dumps({"actor": "feed", "batch": True, "events": len(b), "body": b}) for b in batches]
+    (directory / "events.log").write_text("\n".join(lines) + "\n")
+
+
+def test_with_a_backlog_a_second_full_unit_is_sent_before_the_first_ones_outcome(tmp_path, monkeypatch):
+    monkeypatch.setattr(ol_spool, "MAX_UNIT_EVENTS", 10)
+    writer = Ahead(unit_s=0.05)
+    batches = _batches(8, 5)
+    _backlog(tmp_path, batches)   # 40 events: 4 full units
+    q = ol_spool.Spool(tmp_path, writer.apply, submit=writer.submit)
+    try:
+        assert q.wait_applied(30)
+    finally:
+        q.close()
+    assert writer.applied == [e["run"]["runId"] for b in batches for e in b]   # each once, in order
+    log = writer.log
+    # the writer never waited for the web process: unit k+1 was sent before unit k's outcome was read
+    assert all(log.index(("sent", k + 1)) < log.index(("read", k)) for k in range(1, writer.n))
+    assert max(sum(1 for kind, k in log[:i + 1] if kind == "sent") - sum(1 for kind, k in log[:i + 1] if kind == "read")
+               for i in range(len(log))) == 2   # never more than one unit ahead
+
+
+def test_while_the_writer_keeps_up_units_still_gather_what_queues_during_the_one_before(tmp_path, monkeypatch):
+    """A unit that is not full is not sent ahead: it would be one more small unit."""
+    monkeypatch.setattr(ol_spool, "MAX_UNIT_EVENTS", 1000)
+    writer = Ahead(unit_s=0.2)
+    q = ol_spool.Spool(tmp_path, writer.apply, submit=writer.submit)
+    try:
+        events = corpus()
+        for e in events:
+            q.accept(e, batch=False, actor="feed", events=1)
+            time.sleep(0.01)
+        assert q.wait_applied(30)
+    finally:
+        q.close()
+    assert sorted(writer.applied) == sorted(e["run"]["runId"] for e in events)
+    log = writer.log
+    assert all(log.index(("read", k)) < log.index(("sent", k + 1)) for k in range(1, writer.n))
+    assert writer.n < len(events)   # they went together
+
+
+def test_a_refused_unit_with_one_sent_behind_it_loses_only_the_refused_request(tmp_path, monkeypatch):
+    monkeypatch.setattr(ol_spool, "MAX_UNIT_EVENTS", 10)
+    batches = _batches(6, 5)
+    bad = batches[1][2]["run"]["runId"]   # in the first unit; the second is sent behind it
+    writer = Ahead(refuse_run=bad)
+    _backlog(tmp_path, batches)
+    q = ol_spool.Spool(tmp_path, writer.apply, submit=writer.submit)
+    try:
+        assert q.wait_applied(30)
+        status = q.status()
+    finally:
+        q.close()
+    good = [e["run"]["runId"] for b in batches if b is not batches[1] for e in b]
+    assert set(writer.applied) == set(good) and bad not in writer.applied
+    assert status["rejected"] == 1 and status["applied_events"] == 25
+    kept = [json.loads(line) for line in (tmp_path / "rejected.log").read_text().splitlines()]
+    assert [k["body"] for k in kept] == [batches[1]]
+
+
+def test_a_store_away_with_a_unit_sent_behind_it_applies_both_later_in_order(tmp_path, monkeypatch):
+    monkeypatch.setattr(ol_spool, "MAX_UNIT_EVENTS", 10)
+    monkeypatch.setattr(ol_spool, "RETRY_S", (0.05,))
+    batches = _batches(8, 5)   # units 1-4; 3 and 4 are read while 1 and 2 are out
+    writer = Ahead(away_once=True)
+    _backlog(tmp_path, batches)
+    q = ol_spool.Spool(tmp_path, writer.apply, submit=writer.submit)
+    try:
+        assert q.wait_applied(30)
+        status = q.status()
+    finally:
+        q.close()
+    runs = [e["run"]["runId"] for b in batches for e in b]
+    assert status["rejected"] == 0 and status["applied_events"] == 40
+    # unit 1 was away; unit 2, sent behind it, was applied; both are sent again, then the rest
+    assert writer.applied == runs[10:20] + runs

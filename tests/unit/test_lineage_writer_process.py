@@ -41,13 +41,22 @@ class _StandIn:
     would) or never ends (a long unit)."""
     backend = "falkordb"
 
-    def __init__(self, dies: bool) -> None:
-        self.dies = dies
+    def __init__(self, dies: bool, log: str | None = None) -> None:
+        self.dies, self.log = dies, log
 
     def write_unit(self, planner, after=None):
         if self.dies:
             os._exit(9)
-        time.sleep(300)
+        if self.log is None:
+            time.sleep(300)
+        reason = planner.__closure__ and _reason_of(planner)
+        with open(self.log, "a") as f:
+            f.write(f"start {reason} {time.time()}\n")
+        time.sleep(0.1)
+        if "refuse" in reason:
+            raise ValidationFailed([Problem("run", "refused by the stand-in")])
+        with open(self.log, "a") as f:
+            f.write(f"end {reason} {time.time()}\n")
 
     def close(self):
         pass
@@ -55,12 +64,20 @@ class _StandIn:
 
 @dataclass(frozen=True)
 class _StandInRecipe(wp.Recipe):
-    """``dying``, ``blocking`` or ``away`` (the store cannot be opened)."""
+    """``dying``, ``blocking``, ``away`` (the store cannot be opened) or ``recording``
+    (each unit takes 0.1 s and is logged to the file ``args[0]``; a unit whose reason
+    says "refuse" is refused)."""
 
     def open(self):
         if self.kind == "away":
             raise StoreUnavailable("the engine at the socket does not answer")
-        return _StandIn(dies=self.kind == "dying")
+        return _StandIn(dies=self.kind == "dying", log=self.args[0] if self.kind == "recording" else None)
+
+
+def _reason_of(unit) -> str:
+    """The reason ``write_path.apply`` gave the unit it hands the store."""
+    cells = dict(zip(unit.__code__.co_freevars, (c.cell_contents for c in unit.__closure__)))
+    return cells["reason"]
 
 
 def test_a_child_that_dies_during_a_unit_is_a_store_away_and_a_new_one_takes_the_next():
@@ -135,3 +152,60 @@ def test_events_cross_the_pipe_whole():
     back = pickle.loads(pickle.dumps(events, protocol=pickle.HIGHEST_PROTOCOL))
     assert back == events and all(type(b) is ol_events.Event for b in back)
     assert all(type(n) is ol_events.Node for e in back for n in e.inputs + e.outputs)
+
+
+def test_units_sent_ahead_are_applied_one_after_the_other_and_answered_in_order(tmp_path):
+    log = tmp_path / "units.log"
+    process = wp.WriterProcess(_StandInRecipe("recording", (str(log),)))
+    try:
+        process([], "feed", "warm-up")   # the child is started
+        tickets = [process.submit([], "feed", f"unit-{i}") for i in range(2)]
+        tickets.append(process.submit([], "feed", "refuse-2"))
+        tickets.append(process.submit([], "feed", "unit-3"))
+        sent_all = time.time()
+        outcomes = []
+        for t in tickets:
+            try:
+                t.result()
+                outcomes.append("ok")
+            except ValidationFailed as e:
+                outcomes.append(str(e.problems[0].message))
+    finally:
+        process.close()
+    lines = [line.split() for line in log.read_text().splitlines()]
+    assert [(kind, reason) for kind, reason, _ in lines[2:]] == [
+        ("start", "unit-0"), ("end", "unit-0"), ("start", "unit-1"), ("end", "unit-1"),
+        ("start", "refuse-2"), ("start", "unit-3"), ("end", "unit-3")]
+    assert outcomes == ["ok", "ok", "refused by the stand-in", "ok"]
+    first_end = next(float(t) for kind, reason, t in lines if (kind, reason) == ("end", "unit-0"))
+    assert sent_all < first_end   # every unit was sent before the first one ended
+
+
+def test_a_child_that_dies_with_units_sent_ahead_fails_them_all_as_a_store_away():
+    process = wp.WriterProcess(_StandInRecipe("dying", ()))
+    try:
+        tickets = [process.submit([], "feed", f"unit-{i}") for i in range(3)]
+        for t in tickets:
+            with pytest.raises(StoreUnavailable, match="writer process stopped"):
+                t.result()
+        assert process.pid is None
+    finally:
+        process.close()
+
+
+def test_the_child_lets_the_web_process_reads_in_flight_finish_before_a_unit(tmp_path):
+    import multiprocessing
+    log = tmp_path / "units.log"
+    reads = multiprocessing.get_context("spawn").RawValue("i", 0)
+    process = wp.WriterProcess(_StandInRecipe("recording", (str(log),)), reads=(reads, 0.2))
+    try:
+        process([], "feed", "warm-up")
+        reads.value = 1                      # a page read in flight
+        ticket = process.submit([], "feed", "unit-1")
+        time.sleep(0.1)
+        assert "unit-1" not in log.read_text()   # held back for it (at most 0.2 s)
+        reads.value = 0
+        ticket.result()
+        assert "end unit-1" in log.read_text()
+    finally:
+        process.close()
