@@ -345,22 +345,24 @@ def _batches(n: int, size: int) -> list[list[dict]]:
     return out
 
 
-def _backlog(directory, batches) -> None:
-    """The queue's log as a server that stopped before applying ``batches`` left it."""
+def _drain_backlog(directory, batches, writer: Ahead) -> dict:
+    """Leave the queue's log as a server that stopped before applying ``batches`` would,
+    start a queue over it with ``writer``, and return its status once all is applied."""
     lines = [json.dumps({"actor": "feed", "batch": True, "events": len(b), "body": b}) for b in batches]
     (directory / "events.log").write_text("\n".join(lines) + "\n")
+    q = ol_spool.Spool(directory, writer.apply, submit=writer.submit)
+    try:
+        assert q.wait_applied(30)
+        return q.status()
+    finally:
+        q.close()
 
 
 def test_with_a_backlog_a_second_full_unit_is_sent_before_the_first_ones_outcome(tmp_path, monkeypatch):
     monkeypatch.setattr(ol_spool, "MAX_UNIT_EVENTS", 10)
     writer = Ahead(unit_s=0.05)
     batches = _batches(8, 5)
-    _backlog(tmp_path, batches)   # 40 events: 4 full units
-    q = ol_spool.Spool(tmp_path, writer.apply, submit=writer.submit)
-    try:
-        assert q.wait_applied(30)
-    finally:
-        q.close()
+    _drain_backlog(tmp_path, batches, writer)   # 40 events: 4 full units
     assert writer.applied == [e["run"]["runId"] for b in batches for e in b]   # each once, in order
     log = writer.log
     # the writer never waited for the web process: unit k+1 was sent before unit k's outcome was read
@@ -393,13 +395,7 @@ def test_a_refused_unit_with_one_sent_behind_it_loses_only_the_refused_request(t
     batches = _batches(6, 5)
     bad = batches[1][2]["run"]["runId"]   # in the first unit; the second is sent behind it
     writer = Ahead(refuse_run=bad)
-    _backlog(tmp_path, batches)
-    q = ol_spool.Spool(tmp_path, writer.apply, submit=writer.submit)
-    try:
-        assert q.wait_applied(30)
-        status = q.status()
-    finally:
-        q.close()
+    status = _drain_backlog(tmp_path, batches, writer)
     good = [e["run"]["runId"] for b in batches if b is not batches[1] for e in b]
     assert set(writer.applied) == set(good) and bad not in writer.applied
     assert status["rejected"] == 1 and status["applied_events"] == 25
@@ -412,13 +408,7 @@ def test_a_store_away_with_a_unit_sent_behind_it_applies_both_later_in_order(tmp
     monkeypatch.setattr(ol_spool, "RETRY_S", (0.05,))
     batches = _batches(8, 5)   # units 1-4; 3 and 4 are read while 1 and 2 are out
     writer = Ahead(away_once=True)
-    _backlog(tmp_path, batches)
-    q = ol_spool.Spool(tmp_path, writer.apply, submit=writer.submit)
-    try:
-        assert q.wait_applied(30)
-        status = q.status()
-    finally:
-        q.close()
+    status = _drain_backlog(tmp_path, batches, writer)
     runs = [e["run"]["runId"] for b in batches for e in b]
     assert status["rejected"] == 0 and status["applied_events"] == 40
     # unit 1 was away; unit 2, sent behind it, was applied; both are sent again, then the rest
