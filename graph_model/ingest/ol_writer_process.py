@@ -36,8 +36,8 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import signal
 import queue
+import signal
 import threading
 import time
 from collections import deque
