@@ -66,22 +66,23 @@ INTAKE_YIELD_S = 0.1
 
 class _Reads:
     """Read requests (GET) in flight, so the queue's writer can let them finish first;
-    also counted in shared memory (``shared``) for the writer process."""
+    counted in shared memory (``shared``), which the writer process reads too."""
 
     def __init__(self) -> None:
-        self.n = 0
         self.idle = threading.Condition()
         self.shared = multiprocessing.get_context("spawn").RawValue("i", 0)
 
+    @property
+    def n(self) -> int:
+        return self.shared.value
+
     def enter(self) -> None:
         with self.idle:
-            self.n += 1
-            self.shared.value = self.n
+            self.shared.value += 1
 
     def leave(self) -> None:
         with self.idle:
-            self.n -= 1
-            self.shared.value = self.n
+            self.shared.value -= 1
             if self.n == 0:
                 self.idle.notify_all()
 

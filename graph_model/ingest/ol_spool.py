@@ -236,10 +236,9 @@ class Spool:
             data = f.read(min(stop - start, READ_BYTES))
             if b"\n" not in data:
                 data += f.read(stop - start - len(data))
-        out, pos = [], start
+        out, pos, starts = [], start, []
         for raw in data.split(b"\n")[:-1]:
-            with self.append_lock:   # read here: never handed over as well
-                self._handed.pop(pos, None)
+            starts.append(pos)
             pos += len(raw) + 1
             try:
                 rec = json.loads(raw)
@@ -252,6 +251,9 @@ class Spool:
             except Exception as e:   # raised again when the request is applied, and kept aside
                 r.checked = e
             out.append(r)
+        with self.append_lock:   # read here: never handed over as well
+            for at in starts:
+                self._handed.pop(at, None)
         return out
 
     def _unit(self, records: list[_Record]) -> list[_Record]:
@@ -286,10 +288,10 @@ class Spool:
         """Hand ``group`` to the writer without waiting (``submit``); a ticket whose
         ``result()`` raises the unit's outcome. Without ``submit``, applied here."""
         try:
-            events, reason = self._unit_events(group)
             if self.submit is None:
-                self.apply(events, group[0].actor, reason)
+                self._apply(group)
                 return _Done()
+            events, reason = self._unit_events(group)
             return self.submit(events, group[0].actor, reason)
         except Exception as e:   # noqa: BLE001 - raised where the unit's outcome is read
             return _Done(e)

@@ -144,8 +144,7 @@ class WriterProcess:
                 conn.send(("apply", events, actor, reason))
             except OSError as e:
                 self._lost(e)
-                raise StoreUnavailable(f"the lineage writer process stopped ({e}); the unit stays queued and "
-                                       f"is tried again") from e
+                raise StoreUnavailable(_stopped(e)) from e
             self._sent.append(ticket)
             return ticket
 
@@ -155,8 +154,7 @@ class WriterProcess:
             while ticket.answer is None:
                 conn = self._conn
                 if conn is None or not self._sent:   # the child went away with it
-                    ticket.answer = ("error", "StoreUnavailable", "the lineage writer process stopped; the unit "
-                                     "stays queued and is tried again", [])
+                    ticket.answer = ("error", "StoreUnavailable", _stopped("it went away"), [])
                     break
                 try:
                     answer = conn.recv()
@@ -167,10 +165,8 @@ class WriterProcess:
 
     def _lost(self, error: BaseException) -> None:
         """The child is gone: every unit sent to it counts as not applied (a store away)."""
-        message = (f"the lineage writer process stopped ({error or 'pipe closed'}); the unit stays queued and is "
-                   f"tried again")
         for t in self._sent:
-            t.answer = ("error", "StoreUnavailable", message, [])
+            t.answer = ("error", "StoreUnavailable", _stopped(error), [])
         self._sent.clear()
         self._forget()
 
@@ -234,6 +230,10 @@ class WriterProcess:
         finally:
             if acquired:
                 self._lock.release()
+
+
+def _stopped(detail: object) -> str:
+    return f"the lineage writer process stopped ({detail or 'pipe closed'}); the unit stays queued and is tried again"
 
 
 #: the outcomes the spool tells apart; they cross the pipe by name, with their paths

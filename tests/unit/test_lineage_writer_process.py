@@ -49,7 +49,7 @@ class _StandIn:
             os._exit(9)
         if self.log is None:
             time.sleep(300)
-        reason = planner.__closure__ and _reason_of(planner)
+        reason = _reason_of(planner)
         with open(self.log, "a") as f:
             f.write(f"start {reason} {time.time()}\n")
         time.sleep(0.1)
