@@ -94,16 +94,30 @@ def _exit_code(proc: subprocess.Popen, home: Path, timeout: float = 60) -> int:
     try:
         return proc.wait(timeout)
     except subprocess.TimeoutExpired:
-        proc.send_signal(signal.SIGABRT)
-        try:
-            _, err = proc.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            _, err = proc.communicate(timeout=10)
-        log = home / "falkordb.log"
-        tail = log.read_text(errors="replace")[-3000:] if log.exists() else "(no engine log)"
-        raise AssertionError(f"the server did not stop within {timeout} s\n--- its stderr ---\n"
-                             f"{err[-6000:]}\n--- the engine's log ---\n{tail}") from None
+        _abort_with_stacks(proc, home, f"the server did not stop within {timeout} s")
+
+
+def _abort_with_stacks(proc: subprocess.Popen, home: Path, what: str) -> None:
+    """Abort the server and fail with ``what``, its threads' stacks and the engine's log."""
+    what += f"\n--- the engine processes of the directory (pid file: {_read(home / 'falkordb.pid')}) ---\n"
+    what += "\n".join(f"{pid} {_read(Path(f'/proc/{pid}/stat'))[:60]} wchan={_read(Path(f'/proc/{pid}/wchan'))}"
+                      for pid in _servers_of(home)) or "(none)"
+    proc.send_signal(signal.SIGABRT)
+    try:
+        _, err = proc.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        _, err = proc.communicate(timeout=10)
+    log = home / "falkordb.log"
+    tail = log.read_text(errors="replace")[-3000:] if log.exists() else "(no engine log)"
+    raise AssertionError(f"{what}\n--- its stderr ---\n{err[-8000:]}\n--- the engine's log ---\n{tail}") from None
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(errors="replace").strip()
+    except OSError as e:
+        return f"({e.strerror})"
 
 
 def _servers_of(home: Path) -> list[int]:
@@ -479,11 +493,17 @@ def test_queued_feeds_are_answered_while_the_engine_is_killed_and_applied_once_i
         status, body, _ = _get(f"{base}/healthz")   # the engine may be back already: either is plain
         assert status in (200, 503) and "Traceback" not in body
 
+        seen: list = []
+
         def drained():
             st, text = _get_authorized(f"{base}/api/v1/lineage/status", auth)
             s = json.loads(text) if st == 200 else {}
+            seen[:] = [st, text[:600]]
             return s if s.get("pending_bytes") == 0 and s.get("applied_events") == len(events) else None
-        state = _until(drained, 60)
+        try:
+            state = _until(drained, 60)
+        except AssertionError:
+            _abort_with_stacks(server, og_home, f"the queue was not applied within 60 s; its last status: {seen}")
         assert state["rejected"] == 0 and state["mode"] == "queued"
         status, body = _get_authorized(f"{base}/api/v1/artifact?uid={CLEAN}", auth)
         assert status == 200 and sorted(v["version"] for v in json.loads(body)["versions"]) == sorted([R1, R5])
