@@ -16,6 +16,8 @@ opens its own connection to the same store (``Recipe``) and answers with the out
 ``submit`` sends a unit without waiting: the child receives (and unpickles) it on a
 thread while it applies the one before, and takes it as soon as that one is done, so it
 never waits for the web process between two units; the answers come back in order.
+On Neo4j the child also plans a unit it already holds while the one before commits
+(``ol_ahead``).
 Before each unit the child lets the web process's reads in flight finish (a counter in
 shared memory, for at most the time the web process gives).
 The spool keeps everything else: the log on disk, what is applied, the grouping, the
@@ -41,6 +43,7 @@ import signal
 import threading
 import time
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -127,6 +130,8 @@ class WriterProcess:
         self._conn = None
         self._closed = False
         self._sent: deque[Ticket] = deque()   # units sent, their answers not read yet
+        #: units the child wrote as planned while the one before committed (``ol_ahead``)
+        self.planned_ahead = 0
 
     def __call__(self, events: list, actor: str | None, reason: str) -> None:
         self.submit(events, actor, reason).result()
@@ -162,6 +167,7 @@ class WriterProcess:
                     self._lost(e)
                     continue
                 self._sent.popleft().answer = answer
+                self.planned_ahead += answer[:2] == ("ok", True)
 
     def _lost(self, error: BaseException) -> None:
         """The child is gone: every unit sent to it counts as not applied (a store away)."""
@@ -284,7 +290,7 @@ def _child_main(conn, recipe: Recipe, parent: int, reads: tuple[Any, float] | No
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _die_with_parent(parent)
-    from . import openlineage
+    from . import ol_ahead, openlineage
     try:
         store = recipe.open()
     except BaseException as e:   # noqa: BLE001 - reported to the parent, which keeps the unit
@@ -305,17 +311,34 @@ def _child_main(conn, recipe: Recipe, parent: int, reads: tuple[Any, float] | No
             if message[0] == "stop":
                 return
     threading.Thread(target=receive, name="lineage-writer-inbox", daemon=True).start()
+    def take_next() -> tuple | None:
+        try:
+            return inbox.get_nowait()
+        except queue.Empty:
+            return None
+
+    pool: ThreadPoolExecutor | None = None
+    taken: ol_ahead.Next | None = None   # the next message, taken while the last unit committed
     try:
         conn.send(("ready",))
         while True:
-            message = inbox.get()
+            message, ahead = (taken.message, taken.ahead) if taken is not None else (inbox.get(), None)
+            taken = None
             if message[0] == "stop" or stopping.is_set():
                 return
             _, events, actor, reason = message
             _reads_first(reads)
             try:
-                openlineage.apply_queued(store, events, actor, reason)
-                answer: tuple = ("ok",)
+                planned_ahead = False
+                if getattr(store, "plans_while_committing", False):   # Neo4j: the next unit planned during the commit
+                    pool = pool or ThreadPoolExecutor(max_workers=1, thread_name_prefix="lineage-unit")
+                    planned_ahead, taken, error = ol_ahead.apply(pool, store, events, actor, reason, ahead,
+                                                                 take_next)
+                    if error is not None:
+                        raise error
+                else:
+                    openlineage.apply_queued(store, events, actor, reason)
+                answer: tuple = ("ok", planned_ahead)
             except Exception as e:   # noqa: BLE001 - every outcome goes back to the spool
                 if not isinstance(e, _KNOWN):
                     log.exception("lineage writer: applying a unit failed")
@@ -325,6 +348,8 @@ def _child_main(conn, recipe: Recipe, parent: int, reads: tuple[Any, float] | No
             except OSError:
                 return   # the web process is gone
     finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
         store.close()
 
 

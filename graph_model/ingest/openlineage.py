@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from ..schema import REPO_SCHEMES, SHA_RE, canonical_json, split_uid, url_problem
 from ..services import declared, write_path
@@ -461,6 +461,12 @@ class _Plan:
 
     def run(self) -> write_path.ChangePlan:
         self.prefetch()
+        return self.rest()
+
+    def rest(self) -> write_path.ChangePlan:
+        """Everything after ``prefetch``: reads only what the events' stored state still
+        leaves open (an ownership facet's people and teams, versions of runs the
+        prefetch did not name)."""
         self.artifacts()
         self.fold_runs()
         self.versions_of_runs()
@@ -475,10 +481,26 @@ def plan_events(events: list[Event], reader: Reader, at: int) -> write_path.Chan
     return _Plan(events, reader, at).run()
 
 
+def prefetched(events: list[Event], reader: Reader) -> _Plan:
+    """A plan of ``events`` with its first reads done (``_Plan.prefetch``), to be
+    finished later by ``finish`` (``ol_ahead``: the reads in one unit's transaction, the
+    rest while it commits)."""
+    plan = _Plan(events, reader, 0)
+    plan.prefetch()
+    return plan
+
+
+def finish(plan: _Plan, reader: Reader, at: int) -> write_path.ChangePlan:
+    """The rest of a ``prefetched`` plan, made at ``at`` with ``reader`` for what is left."""
+    plan.reader, plan.at = reader, at
+    return plan.rest()
+
+
 def _write(store: GraphStore, events: list[Event], actor: str | None, reason: str,
-           at: int | None = None) -> write_path.WriteSummary:
+           at: int | None = None, ahead: write_path.Ahead | None = None,
+           after: Callable[[Reader], None] | None = None) -> write_path.WriteSummary:
     return write_path.apply(store, lambda reader, when: plan_events(events, reader, when),
-                            actor=actor, reason=reason, at=at)
+                            actor=actor, reason=reason, at=at, ahead=ahead, after=after)
 
 
 # One lineage write at a time per process, queued requests joined (``ol_group``). Why
@@ -488,10 +510,13 @@ def _write(store: GraphStore, events: list[Event], actor: str | None, reason: st
 _COMMITTER = ol_group.Committer(_write)
 
 
-def apply_queued(store: GraphStore, events: list[Event], actor: str | None, reason: str) -> write_path.WriteSummary:
-    """One unit of the lineage queue's writer (``ol_spool``), in turn with direct writes."""
+def apply_queued(store: GraphStore, events: list[Event], actor: str | None, reason: str, *,
+                 at: int | None = None, ahead: write_path.Ahead | None = None,
+                 after: Callable[[Reader], None] | None = None) -> write_path.WriteSummary:
+    """One unit of the lineage queue's writer (``ol_spool``), in turn with direct writes;
+    ``at``, ``ahead`` and ``after`` as ``write_path.apply`` takes them (``ol_ahead``)."""
     with _COMMITTER.lock:
-        return _write(store, events, actor, reason)
+        return _write(store, events, actor, reason, at, ahead, after)
 
 
 def ingest(store: GraphStore, events: list[Event], *, actor: str | None = None,
