@@ -44,10 +44,10 @@ def _no_reads(name: str, **params: Any) -> list[dict]:
 @dataclass
 class Next:
     """The message taken from the writer's inbox while a unit was applied, and the plan
-    made ahead for it when there is one: ``(at, Ahead)``."""
+    made ahead for it when there is one."""
 
     message: tuple
-    ahead: tuple[int, write_path.Ahead] | None = None
+    ahead: write_path.Ahead | None = None
 
 
 def _early_read(events: list) -> Callable[[Reader], tuple[dict, Any]]:
@@ -58,10 +58,11 @@ def _early_read(events: list) -> Callable[[Reader], tuple[dict, Any]]:
     return read
 
 
-def plan_ahead(early: tuple[dict, Any], actor: str | None, reason: str, at: int) -> write_path.Ahead | None:
-    """The next unit planned over ``early`` (its head and prefetched plan), or None when
-    it must be planned at its turn."""
+def plan_ahead(early: tuple[dict, Any], actor: str | None, reason: str) -> write_path.Ahead | None:
+    """The next unit planned now over ``early`` (its head and prefetched plan), or None
+    when it must be planned at its turn."""
     head, plan = early
+    at = write_path.now_ms()
     try:
         cp = openlineage.finish(plan, _no_reads, at)
         return write_path.Ahead(head, write_path.unit_plan(cp, head, actor or write_path.default_actor(),
@@ -71,7 +72,7 @@ def plan_ahead(early: tuple[dict, Any], actor: str | None, reason: str, at: int)
 
 
 def apply(pool: ThreadPoolExecutor, store: GraphStore, events: list, actor: str | None, reason: str,
-          ahead: tuple[int, write_path.Ahead] | None, take_next: Callable[[], tuple | None],
+          ahead: write_path.Ahead | None, take_next: Callable[[], tuple | None],
           ) -> tuple[bool, Next | None, Exception | None]:
     """Apply one unit (from ``ahead`` when its head still holds) on ``pool``'s thread; in
     its transaction, after its statements, take the next message (``take_next``: one
@@ -96,20 +97,19 @@ def apply(pool: ThreadPoolExecutor, store: GraphStore, events: list, actor: str 
         except Exception:   # noqa: BLE001 - never this unit's failure: the next is planned at its turn
             log.warning("lineage writer: reading ahead for the next unit failed", exc_info=True)
 
-    at, planned = ahead if ahead is not None else (None, None)
-    job = pool.submit(openlineage.apply_queued, store, events, actor, reason, at=at, ahead=planned, after=after)
+    # no time given: a plan made ahead carries its own; planned at its turn (something was
+    # written in between), the unit takes the time of that turn, after what came between
+    job = pool.submit(openlineage.apply_queued, store, events, actor, reason, ahead=ahead, after=after)
     job.add_done_callback(lambda _job: early.put(None))
     got = early.get()   # the early read, or None: the unit ended without one
     nxt = Next(taken[0]) if taken else None
     if got is not None and nxt is not None:
         _, _, next_actor, next_reason = nxt.message
-        next_at = write_path.now_ms()
-        made = plan_ahead(got, next_actor, next_reason, next_at)
-        nxt.ahead = (next_at, made) if made is not None else None
+        nxt.ahead = plan_ahead(got, next_actor, next_reason)
     try:
         summary = job.result()
     except Exception as e:   # noqa: BLE001 - the unit's outcome, returned to the writer
         if nxt is not None:
             nxt.ahead = None
         return False, nxt, e
-    return planned is not None and summary is planned.plan.result, nxt, None
+    return ahead is not None and summary is ahead.plan.result, nxt, None

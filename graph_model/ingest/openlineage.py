@@ -511,12 +511,12 @@ _COMMITTER = ol_group.Committer(_write)
 
 
 def apply_queued(store: GraphStore, events: list[Event], actor: str | None, reason: str, *,
-                 at: int | None = None, ahead: write_path.Ahead | None = None,
+                 ahead: write_path.Ahead | None = None,
                  after: Callable[[Reader], None] | None = None) -> write_path.WriteSummary:
     """One unit of the lineage queue's writer (``ol_spool``), in turn with direct writes;
-    ``at``, ``ahead`` and ``after`` as ``write_path.apply`` takes them (``ol_ahead``)."""
+    ``ahead`` and ``after`` as ``write_path.apply`` takes them (``ol_ahead``)."""
     with _COMMITTER.lock:
-        return _write(store, events, actor, reason, at, ahead, after)
+        return _write(store, events, actor, reason, None, ahead, after)
 
 
 def ingest(store: GraphStore, events: list[Event], *, actor: str | None = None,

@@ -99,6 +99,9 @@ def test_a_write_in_between_makes_the_next_unit_planned_at_its_turn(store):
     used = _overlapped(store, messages, write_after_first)
     assert _outcome(store) == expected
     assert used == [False, False] + [True] * (len(messages) - 2)
+    # the unit planned at its turn takes the time of that turn, after the write between
+    times = [e["at"] for e in store.read("audit_events_page", after=0, limit=10_000)]
+    assert times == sorted(times)
 
 
 def test_the_writer_process_writes_the_units_it_holds_as_planned_while_one_commits(store):
