@@ -50,12 +50,11 @@ class Next:
     ahead: write_path.Ahead | None = None
 
 
-def _early_read(events: list) -> Callable[[Reader], tuple[dict, Any]]:
-    def read(reader: Reader) -> tuple[dict, Any]:
-        first = write_path.HeadFirst(reader)
-        plan = openlineage.prefetched(events, first)
-        return first.head(), plan
-    return read
+def _early_read(events: list, reader: Reader) -> tuple[dict, Any]:
+    """The audit head and ``events``' prefetched plan, read together (one query)."""
+    first = write_path.HeadFirst(reader)
+    plan = openlineage.prefetched(events, first)
+    return first.head(), plan
 
 
 def plan_ahead(early: tuple[dict, Any], actor: str | None, reason: str) -> write_path.Ahead | None:
@@ -93,7 +92,7 @@ def apply(pool: ThreadPoolExecutor, store: GraphStore, events: list, actor: str 
         if taken[0][0] != "apply":
             return
         try:
-            early.put(_early_read(taken[0][1])(reader))
+            early.put(_early_read(taken[0][1], reader))
         except Exception:   # noqa: BLE001 - never this unit's failure: the next is planned at its turn
             log.warning("lineage writer: reading ahead for the next unit failed", exc_info=True)
 

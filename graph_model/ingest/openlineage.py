@@ -516,7 +516,7 @@ def apply_queued(store: GraphStore, events: list[Event], actor: str | None, reas
     """One unit of the lineage queue's writer (``ol_spool``), in turn with direct writes;
     ``ahead`` and ``after`` as ``write_path.apply`` takes them (``ol_ahead``)."""
     with _COMMITTER.lock:
-        return _write(store, events, actor, reason, None, ahead, after)
+        return _write(store, events, actor, reason, ahead=ahead, after=after)
 
 
 def ingest(store: GraphStore, events: list[Event], *, actor: str | None = None,

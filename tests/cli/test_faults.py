@@ -108,8 +108,7 @@ def _abort_with_stacks(proc: subprocess.Popen, home: Path, what: str) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         _, err = proc.communicate(timeout=10)
-    log = home / "falkordb.log"
-    tail = log.read_text(errors="replace")[-3000:] if log.exists() else "(no engine log)"
+    tail = _read(home / "falkordb.log")[-3000:]
     raise AssertionError(f"{what}\n--- its stderr ---\n{err[-8000:]}\n--- the engine's log ---\n{tail}") from None
 
 
