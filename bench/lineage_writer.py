@@ -1,5 +1,5 @@
 """The lineage queue's writer process alone: units of batch events sent to it as the
-queue sends them (the next one while one is applied), no HTTP, no intake.
+queue sends them (two more while one is applied), no HTTP, no intake.
 
     python -m bench.lineage_writer --neo4j-uri bolt://127.0.0.1:7688 --neo4j-password PW \\
         [--units 20] [--per 1000] [--rounds 3]
@@ -41,7 +41,7 @@ def units(prefix: str, count: int, per: int) -> list[list]:
     return out
 
 
-def drain(writer: ol_writer_process.WriterProcess, batches: list[list], depth: int = 2) -> float:
+def drain(writer: ol_writer_process.WriterProcess, batches: list[list], depth: int = 3) -> float:
     """Seconds to apply ``batches`` with at most ``depth`` sent and not answered."""
     started, sent = time.perf_counter(), deque()
     for events in batches:

@@ -48,6 +48,7 @@ class Next:
 
     message: tuple
     ahead: write_path.Ahead | None = None
+    read: dict | None = None   # what its planner read, when planned over an outcome (``ol_overlay``)
 
 
 def _early_read(events: list, reader: Reader) -> tuple[dict, Any]:

@@ -75,9 +75,10 @@ RETRY_S = (0.5, 1.0, 2.0, 5.0)
 HANDOFF_BYTES = 4 * 1024 * 1024
 
 
-#: units handed to a writer that takes them ahead (``submit``): the one applied and one
-#: more, sent only when full (``Spool._run``)
-PIPELINE_DEPTH = 2
+#: units handed to a writer that takes them ahead (``submit``): the one applied and two
+#: more, sent only when full (``Spool._run``); the writer plans the next while one is
+#: written (``ol_overlay``, ``ol_ahead``), so the one after must be there by then
+PIPELINE_DEPTH = 3
 
 
 def _events(records: list) -> int:
@@ -305,9 +306,10 @@ class Spool:
         of batches it was a sixth of every unit's time, on the writer's critical path).
 
         Sent ahead: with a writer that takes units before the last one's outcome
-        (``submit``, the writer process), a second full unit is sent while one is
-        applied, so the writer never waits for the web process between two units (it
-        waited 15 % of its time in a stream of batches). Only full units go ahead: while
+        (``submit``, the writer process), up to two more full units are sent while one
+        is applied, so the writer never waits for the web process between two units (it
+        waited 15 % of its time in a stream of batches) and holds the next one while it
+        plans it ahead of its turn. Only full units go ahead: while
         the writer keeps up, a unit still gathers what queues during the one before it.
         A refused unit's requests are then applied alone, after the unit sent behind it
         (events give the same graph in any order). When the store is away, the units sent

@@ -16,8 +16,11 @@ opens its own connection to the same store (``Recipe``) and answers with the out
 ``submit`` sends a unit without waiting: the child receives (and unpickles) it on a
 thread while it applies the one before, and takes it as soon as that one is done, so it
 never waits for the web process between two units; the answers come back in order.
-On Neo4j the child also plans a unit it already holds while the one before commits
-(``ol_ahead``).
+The child also plans a unit it already holds while the one before is written: on
+Neo4j during the commit, over what that unit's transaction reads (``ol_ahead``); on the
+embedded engine, whose unit is one query with nothing to read before it ends, over the
+state the unit before leaves, worked out from what its planner read and what it writes
+(``ol_overlay``).
 Before each unit the child lets the web process's reads in flight finish (a counter in
 shared memory, for at most the time the web process gives).
 The spool keeps everything else: the log on disk, what is applied, the grouping, the
@@ -290,7 +293,7 @@ def _child_main(conn, recipe: Recipe, parent: int, reads: tuple[Any, float] | No
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _die_with_parent(parent)
-    from . import ol_ahead, openlineage
+    from . import ol_ahead, ol_overlay
     try:
         store = recipe.open()
     except BaseException as e:   # noqa: BLE001 - reported to the parent, which keeps the unit
@@ -311,9 +314,9 @@ def _child_main(conn, recipe: Recipe, parent: int, reads: tuple[Any, float] | No
             if message[0] == "stop":
                 return
     threading.Thread(target=receive, name="lineage-writer-inbox", daemon=True).start()
-    def take_next() -> tuple | None:
+    def take_next(wait_s: float = 0.0) -> tuple | None:
         try:
-            return inbox.get_nowait()
+            return inbox.get(timeout=wait_s) if wait_s > 0 else inbox.get_nowait()
         except queue.Empty:
             return None
 
@@ -322,22 +325,23 @@ def _child_main(conn, recipe: Recipe, parent: int, reads: tuple[Any, float] | No
     try:
         conn.send(("ready",))
         while True:
-            message, ahead = (taken.message, taken.ahead) if taken is not None else (inbox.get(), None)
+            message, ahead = (taken.message, taken) if taken is not None else (inbox.get(), None)
             taken = None
             if message[0] == "stop" or stopping.is_set():
                 return
             _, events, actor, reason = message
             _reads_first(reads)
             try:
-                planned_ahead = False
+                pool = pool or ThreadPoolExecutor(max_workers=1, thread_name_prefix="lineage-unit")
                 if getattr(store, "plans_while_committing", False):   # Neo4j: the next unit planned during the commit
-                    pool = pool or ThreadPoolExecutor(max_workers=1, thread_name_prefix="lineage-unit")
-                    planned_ahead, taken, error = ol_ahead.apply(pool, store, events, actor, reason, ahead,
+                    planned_ahead, taken, error = ol_ahead.apply(pool, store, events, actor, reason,
+                                                                 ahead.ahead if ahead is not None else None,
                                                                  take_next)
-                    if error is not None:
-                        raise error
-                else:
-                    openlineage.apply_queued(store, events, actor, reason)
+                else:   # the embedded engine: the next unit planned over this one's outcome while it is written
+                    planned_ahead, taken, error = ol_overlay.apply(pool, store, events, actor, reason, ahead,
+                                                                   take_next)
+                if error is not None:
+                    raise error
                 answer: tuple = ("ok", planned_ahead)
             except Exception as e:   # noqa: BLE001 - every outcome goes back to the spool
                 if not isinstance(e, _KNOWN):

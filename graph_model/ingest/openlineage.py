@@ -498,9 +498,13 @@ def finish(plan: _Plan, reader: Reader, at: int) -> write_path.ChangePlan:
 
 def _write(store: GraphStore, events: list[Event], actor: str | None, reason: str,
            at: int | None = None, ahead: write_path.Ahead | None = None,
-           after: Callable[[Reader], None] | None = None) -> write_path.WriteSummary:
-    return write_path.apply(store, lambda reader, when: plan_events(events, reader, when),
-                            actor=actor, reason=reason, at=at, ahead=ahead, after=after)
+           after: Callable[[Reader], None] | None = None,
+           wrap: Callable[[Reader], Reader] | None = None,
+           planned: Callable[[Any], None] | None = None) -> write_path.WriteSummary:
+    def planner(reader: Reader, when: int) -> write_path.ChangePlan:
+        return plan_events(events, wrap(reader) if wrap is not None else reader, when)
+    return write_path.apply(store, planner, actor=actor, reason=reason, at=at, ahead=ahead, after=after,
+                            planned=planned)
 
 
 # One lineage write at a time per process, queued requests joined (``ol_group``). Why
@@ -512,11 +516,14 @@ _COMMITTER = ol_group.Committer(_write)
 
 def apply_queued(store: GraphStore, events: list[Event], actor: str | None, reason: str, *,
                  ahead: write_path.Ahead | None = None,
-                 after: Callable[[Reader], None] | None = None) -> write_path.WriteSummary:
+                 after: Callable[[Reader], None] | None = None,
+                 wrap: Callable[[Reader], Reader] | None = None,
+                 planned: Callable[[Any], None] | None = None) -> write_path.WriteSummary:
     """One unit of the lineage queue's writer (``ol_spool``), in turn with direct writes;
-    ``ahead`` and ``after`` as ``write_path.apply`` takes them (``ol_ahead``)."""
+    ``ahead``, ``after`` and ``planned`` as ``write_path.apply`` takes them (``ol_ahead``,
+    ``ol_overlay``); ``wrap`` wraps the reader the unit's planner reads through."""
     with _COMMITTER.lock:
-        return _write(store, events, actor, reason, ahead=ahead, after=after)
+        return _write(store, events, actor, reason, ahead=ahead, after=after, wrap=wrap, planned=planned)
 
 
 def ingest(store: GraphStore, events: list[Event], *, actor: str | None = None,

@@ -111,7 +111,8 @@ def unit_plan(cp: ChangePlan, head: dict, actor: str, reason: str | None, at: in
 
 def apply(store: GraphStore, planner: Callable[[Reader, int], ChangePlan], *,
           actor: str | None = None, reason: str | None = None, at: int | None = None,
-          ahead: Ahead | None = None, after: Callable[[Reader], None] | None = None) -> WriteSummary:
+          ahead: Ahead | None = None, after: Callable[[Reader], None] | None = None,
+          planned: Callable[[Plan], None] | None = None) -> WriteSummary:
     """Plan and apply one change with its audit events, atomically.
 
     Args:
@@ -122,6 +123,8 @@ def apply(store: GraphStore, planner: Callable[[Reader, int], ChangePlan], *,
             store's audit head is still the one it was planned over.
         after: reads the store once this unit's statements ran, in its transaction (see
             ``GraphStore.write_unit``); not called when the unit writes nothing.
+        planned: told the store's plan once it is made, before the store runs it (again
+            if the unit is planned again on a conflict; ``ingest.ol_overlay``).
     """
     actor = actor or default_actor()
     at = now_ms() if at is None else at
@@ -131,8 +134,11 @@ def apply(store: GraphStore, planner: Callable[[Reader, int], ChangePlan], *,
         # refuses this plan (``Plan.guard``) and asks for a new one
         reader = HeadFirst(raw)
         if ahead is not None and same_head(reader.head(), ahead.head):
-            return ahead.plan
-        cp = planner(reader, at)
-        return unit_plan(cp, reader.head(), actor, reason, at)
+            plan = ahead.plan
+        else:
+            plan = unit_plan(planner(reader, at), reader.head(), actor, reason, at)
+        if planned is not None:
+            planned(plan)
+        return plan
 
     return store.write_unit(unit, after=after)

@@ -47,6 +47,8 @@ class Plan:
     result: Any = None
     #: the audit head seq the plan was made against; None: apply without that check
     guard: int | None = None
+    #: the store's own form of the unit, made before its turn (``GraphStore.prepare``)
+    prepared: Any = None
 
 
 Planner = Callable[[Reader], Plan]
@@ -75,6 +77,10 @@ class GraphStore(ABC):
     #: once the unit has committed, there is nothing to overlap and bulk loads plan each
     #: unit at its turn
     plans_while_committing: bool = False
+
+    def prepare(self, plan: Plan) -> None:
+        """Make the store's own form of ``plan`` now, so that writing it later costs
+        less (a plan made ahead, ``ingest.ol_overlay``); nothing by default."""
 
     @abstractmethod
     def ping(self) -> None:

@@ -34,7 +34,7 @@ import time
 from typing import Any, Callable
 
 from ..errors import ConsoleEngineUnavailable, StoreUnavailable
-from .base import ConsoleResult, GraphStore, Planner, Reader
+from .base import ConsoleResult, GraphStore, Plan, Planner, Reader
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +97,11 @@ class RecoveringStore(GraphStore):
     def plans_while_committing(self) -> bool:  # type: ignore[override]
         inner = self._inner
         return inner.plans_while_committing if inner is not None else False
+
+    def prepare(self, plan: Plan) -> None:
+        inner = self._inner
+        if inner is not None:
+            inner.prepare(plan)
 
     @property
     def inner(self) -> GraphStore | None:

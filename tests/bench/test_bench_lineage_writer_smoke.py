@@ -27,7 +27,7 @@ def test_every_unit_is_applied_and_each_round_has_a_rate():
         result = lineage_writer.run(lineage_writer.parse(
             ["--home", str(home), "--units", "3", "--per", "100", "--rounds", "2", "--prefix", "smoke"]))
         assert len(result["events_per_s"]) == 2 and all(r > 0 for r in result["events_per_s"])
-        assert result["planned_ahead"] == 0   # only where reads come before the commit (Neo4j)
+        assert result["planned_ahead"] >= 1   # planned over the outcome of the unit before (``ol_overlay``)
         # 3 units of 50 runs a round: the first 150 jobs of each round's pipeline ran once
         for r in range(2):
             work = lineage_writer.Layered(prefix=f"smoke{r}")

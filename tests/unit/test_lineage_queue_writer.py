@@ -368,7 +368,7 @@ def test_with_a_backlog_a_second_full_unit_is_sent_before_the_first_ones_outcome
     # the writer never waited for the web process: unit k+1 was sent before unit k's outcome was read
     assert all(log.index(("sent", k + 1)) < log.index(("read", k)) for k in range(1, writer.n))
     assert max(sum(1 for kind, k in log[:i + 1] if kind == "sent") - sum(1 for kind, k in log[:i + 1] if kind == "read")
-               for i in range(len(log))) == 2   # never more than one unit ahead
+               for i in range(len(log))) == ol_spool.PIPELINE_DEPTH   # never more units ahead than that
 
 
 def test_while_the_writer_keeps_up_units_still_gather_what_queues_during_the_one_before(tmp_path, monkeypatch):
@@ -406,10 +406,10 @@ def test_a_refused_unit_with_one_sent_behind_it_loses_only_the_refused_request(t
 def test_a_store_away_with_a_unit_sent_behind_it_applies_both_later_in_order(tmp_path, monkeypatch):
     monkeypatch.setattr(ol_spool, "MAX_UNIT_EVENTS", 10)
     monkeypatch.setattr(ol_spool, "RETRY_S", (0.05,))
-    batches = _batches(8, 5)   # units 1-4; 3 and 4 are read while 1 and 2 are out
+    batches = _batches(10, 5)   # units 1-5; 4 and 5 are read while 1-3 are out
     writer = Ahead(away_once=True)
     status = _drain_backlog(tmp_path, batches, writer)
     runs = [e["run"]["runId"] for b in batches for e in b]
-    assert status["rejected"] == 0 and status["applied_events"] == 40
-    # unit 1 was away; unit 2, sent behind it, was applied; both are sent again, then the rest
-    assert writer.applied == runs[10:20] + runs
+    assert ol_spool.PIPELINE_DEPTH == 3 and status["rejected"] == 0 and status["applied_events"] == 50
+    # unit 1 was away; units 2 and 3, sent behind it, were applied; all are sent again, then the rest
+    assert writer.applied == runs[10:30] + runs
