@@ -106,10 +106,17 @@ def apply(pool: ThreadPoolExecutor, store: GraphStore, events: list, actor: str 
     if got is not None and nxt is not None:
         _, _, next_actor, next_reason = nxt.message
         nxt.ahead = plan_ahead(got, next_actor, next_reason)
+    return finish(job, nxt, ahead.plan if ahead is not None else None)
+
+
+def finish(job: Any, nxt: Next | None, ahead_plan: Any) -> tuple[bool, Next | None, Exception | None]:
+    """The writer's answer for a unit run as ``job``: whether it was written from
+    ``ahead_plan`` (the plan made ahead of its turn, if any), the next message (its plan
+    ahead dropped if the unit failed) and the unit's error."""
     try:
         summary = job.result()
     except Exception as e:   # noqa: BLE001 - the unit's outcome, returned to the writer
         if nxt is not None:
             nxt.ahead = None
         return False, nxt, e
-    return ahead is not None and summary is ahead.plan.result, nxt, None
+    return ahead_plan is not None and summary is ahead_plan.result, nxt, None

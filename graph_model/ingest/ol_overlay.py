@@ -46,7 +46,7 @@ from typing import Any, Callable
 from ..services import write_path
 from ..store.base import GraphStore, Plan, Reader
 from . import openlineage
-from .ol_ahead import Next
+from .ol_ahead import Next, finish
 
 log = logging.getLogger(__name__)
 
@@ -394,14 +394,7 @@ def apply(pool: ThreadPoolExecutor, store: GraphStore, events: list, actor: str 
         nxt = _take_and_plan(store, got, job, take_next, go.set)
     finally:
         go.set()
-    try:
-        summary = job.result()
-    except Exception as e:   # noqa: BLE001 - the unit's outcome, returned to the writer
-        if nxt is not None:
-            nxt.ahead = None
-        return False, nxt, e
-    written_ahead = ahead is not None and ahead.ahead is not None and summary is ahead.ahead.plan.result
-    return written_ahead, nxt, None
+    return finish(job, nxt, ahead.ahead.plan if ahead is not None and ahead.ahead is not None else None)
 
 
 def _take_and_plan(store: GraphStore, got: tuple | None, job: Any, take_next: Callable[..., tuple | None],

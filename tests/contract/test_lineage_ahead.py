@@ -69,6 +69,24 @@ def _outcome(store) -> tuple:
     return fingerprint(store), int(store.read("audit_head")[0]["seq"]), audit.verify(store)
 
 
+def through_writer_process(store, messages: list[tuple], outcome) -> int:
+    """Send ``messages`` together to a real writer process on a fresh store; assert the
+    ``outcome`` is that of the units applied in turn; return the units it planned ahead."""
+    _fresh(store)
+    _in_turn(store, messages)
+    expected = outcome(store)
+    _fresh(store)
+    process = ol_writer_process.WriterProcess(ol_writer_process.recipe_for(store=store))
+    try:
+        tickets = [process.submit(events, actor, reason) for _, events, actor, reason in messages]
+        for ticket in tickets:
+            ticket.result()
+    finally:
+        process.close()
+    assert outcome(store) == expected
+    return process.planned_ahead
+
+
 @pytest.mark.parametrize("owned", [False, True], ids=["plain", "with-ownership-facets"])
 def test_units_planned_ahead_give_the_graph_and_audit_of_units_in_turn(store, owned):
     messages = _units(owned=owned)
@@ -85,13 +103,18 @@ def test_units_planned_ahead_give_the_graph_and_audit_of_units_in_turn(store, ow
     assert used == [False] + [not owned] * (len(messages) - 1)
 
 
-def test_a_write_in_between_makes_the_next_unit_planned_at_its_turn(store):
-    messages = _units(owned=False)
-    def write_after_first(i: int) -> None:   # a person's write: it moves the audit head
+def person_written_after_first(store):
+    """A ``between`` that writes a person after unit 0 (a person's write: it moves the audit head)."""
+    def write_after_first(i: int) -> None:
         if i == 0:
             manifest.ingest(store, parse.validate({"reason": "by hand", "people": [{"id": "fay", "name": "Fay"}]}),
                             actor="tester")
+    return write_after_first
 
+
+def test_a_write_in_between_makes_the_next_unit_planned_at_its_turn(store):
+    messages = _units(owned=False)
+    write_after_first = person_written_after_first(store)
     _fresh(store)
     _in_turn(store, messages, write_after_first)
     expected = _outcome(store)
@@ -108,20 +131,8 @@ def test_the_writer_process_writes_the_units_it_holds_as_planned_while_one_commi
     """Through the queue's writer process: units sent together (the child holds the next
     while one is applied) give the graph and audit chain of units in turn; on Neo4j they
     are written as planned during the commit before them."""
-    messages = _units(owned=False)
-    _fresh(store)
-    _in_turn(store, messages)
-    expected = _outcome(store)
-    _fresh(store)
-    process = ol_writer_process.WriterProcess(ol_writer_process.recipe_for(store=store))
-    try:
-        tickets = [process.submit(events, actor, reason) for _, events, actor, reason in messages]
-        for ticket in tickets:
-            ticket.result()
-    finally:
-        process.close()
-    assert _outcome(store) == expected
+    planned_ahead = through_writer_process(store, _units(owned=False), _outcome)
     if store.plans_while_committing:
-        assert process.planned_ahead >= 1
+        assert planned_ahead >= 1
     # the embedded engine plans ahead over the outcome of the unit before instead
     # (``ol_overlay``, tests/contract/test_lineage_overlay.py)

@@ -13,10 +13,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from graph_model.ingest import manifest, ol_events, ol_overlay, ol_writer_process, openlineage, parse
+from graph_model.ingest import ol_events, ol_overlay, openlineage
 from graph_model.services import audit, write_path
 from graph_model.store.base import Statement
-from tests.contract.test_lineage_ahead import _fresh, _in_turn, _units
+from tests.contract.test_lineage_ahead import (_fresh, _in_turn, _units, person_written_after_first,
+                                               through_writer_process)
 
 NS = "postgres://chain-db:5432"
 START = datetime(2026, 3, 1, tzinfo=timezone.utc)
@@ -105,16 +106,23 @@ def _overlaid(store, messages: list[tuple], between=lambda i: None) -> tuple[lis
     return used, errors
 
 
+def _as_in_turn(store, messages: list[tuple], between=lambda i: None) -> list[bool]:
+    """``_overlaid`` on a fresh store, every unit written and the outcome that of the
+    units in turn; whether each was written as planned ahead."""
+    _fresh(store)
+    _in_turn(store, messages, between)
+    expected = _outcome(store)
+    _fresh(store)
+    used, errors = _overlaid(store, messages, between)
+    assert errors == [None] * len(messages)
+    assert _outcome(store) == expected
+    return used
+
+
 @pytest.mark.parametrize("workload", ["chain", "corpus"])
 def test_units_planned_over_the_unit_before_give_the_graph_and_audit_of_units_in_turn(store, workload):
     messages = _chain() if workload == "chain" else _units(owned=False)
-    _fresh(store)
-    _in_turn(store, messages)
-    expected = _outcome(store)
-    _fresh(store)
-    used, errors = _overlaid(store, messages)
-    assert errors == [None] * len(messages)
-    assert _outcome(store) == expected
+    used = _as_in_turn(store, messages)
     if workload == "chain":
         # the late START moves its run's version back in time (a version rewritten: the
         # outcome cannot tell its artifact's pointers), so the unit after it is planned at
@@ -173,29 +181,11 @@ def test_planned_over_an_outcome_while_the_engine_still_answers_as_before_it(sto
 
 def test_a_unit_after_one_that_declares_owners_is_planned_at_its_turn(store):
     messages = _units(owned=True)
-    _fresh(store)
-    _in_turn(store, messages)
-    expected = _outcome(store)
-    _fresh(store)
-    used, errors = _overlaid(store, messages)
-    assert errors == [None] * len(messages)
-    assert _outcome(store) == expected
-    assert used == [False] * len(messages)   # each unit of the corpus declares owners
+    assert _as_in_turn(store, messages) == [False] * len(messages)   # each unit of the corpus declares owners
 
 
 def test_a_write_in_between_makes_the_next_unit_planned_at_its_turn(store):
-    messages = _chain()
-    def write_after_first(i: int) -> None:   # a person's write: it moves the audit head
-        if i == 0:
-            manifest.ingest(store, parse.validate({"reason": "by hand", "people": [{"id": "fay", "name": "Fay"}]}),
-                            actor="tester")
-
-    _fresh(store)
-    _in_turn(store, messages, write_after_first)
-    expected = _outcome(store)
-    _fresh(store)
-    used, _ = _overlaid(store, messages, write_after_first)
-    assert _outcome(store) == expected
+    used = _as_in_turn(store, _chain(), person_written_after_first(store))
     assert used[:3] == [False, False, True]
     times = [e["at"] for e in store.read("audit_events_page", after=0, limit=10_000)]
     assert times == sorted(times)
@@ -232,17 +222,4 @@ def test_a_failed_unit_drops_the_plan_over_it_and_the_next_is_planned_at_its_tur
 def test_the_writer_process_plans_units_ahead_on_both_engines(store):
     """Through the queue's writer process: the graph and audit chain of units in turn,
     and units written as planned ahead (over the outcome before, or during the commit)."""
-    messages = _chain()
-    _fresh(store)
-    _in_turn(store, messages)
-    expected = _outcome(store)
-    _fresh(store)
-    process = ol_writer_process.WriterProcess(ol_writer_process.recipe_for(store=store))
-    try:
-        tickets = [process.submit(events, actor, reason) for _, events, actor, reason in messages]
-        for ticket in tickets:
-            ticket.result()
-    finally:
-        process.close()
-    assert _outcome(store) == expected
-    assert process.planned_ahead >= 1
+    assert through_writer_process(store, _chain(), _outcome) >= 1
