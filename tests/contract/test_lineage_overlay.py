@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from graph_model.ingest import ol_events, ol_overlay, openlineage
+from graph_model.ingest import ol_events, ol_outcome, ol_overlay, openlineage
 from graph_model.services import audit, write_path
 from graph_model.store.base import Statement
 from tests.contract.test_lineage_ahead import (_fresh, _in_turn, _units, person_written_after_first,
@@ -148,7 +148,7 @@ class _StoreReader:
 def _planned_now(store, message: tuple) -> tuple:
     """``message`` planned at its turn over what is stored now: (plan, what it read)."""
     _, events, actor, reason = message
-    recorder = ol_overlay.Recorder(_StoreReader(store))
+    recorder = ol_outcome.Recorder(_StoreReader(store))
     at = write_path.now_ms()
     cp = openlineage.plan_events(events, recorder, at)
     return write_path.unit_plan(cp, store.read("audit_head")[0], actor, reason, at), recorder.rows
@@ -166,7 +166,7 @@ def test_planned_over_an_outcome_while_the_engine_still_answers_as_before_it(sto
     plan, read = _planned_now(store, messages[0])
     ahead_count = 0
     for message in messages[1:]:
-        outcome = ol_overlay.Outcome.of(read, plan)
+        outcome = ol_outcome.Outcome.of(read, plan)
         ahead, next_read = ol_overlay.plan_over(store, outcome, message) if outcome is not None else (None, None)
         store.write_unit(lambda _reader, plan=plan: plan)   # refused unless over the head it was planned on
         if ahead is None:
