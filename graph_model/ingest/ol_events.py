@@ -24,6 +24,7 @@ What is accepted, as real producers send it (docs/lineage.md, "Leniency"):
 
 from __future__ import annotations
 
+import pickle
 import uuid
 import zlib
 from dataclasses import dataclass, field
@@ -94,6 +95,41 @@ def _rebuilt_event(*values) -> Event:
     e = Event.__new__(Event)
     e.__dict__.update(zip(_EVENT_FIELDS, values))
     return e
+
+
+@dataclass(frozen=True)
+class Packed:
+    """Checked events as the writer process is sent them (pickled), with their count and
+    the reason a unit of them alone gives. Why: the lineage queue keeps what it accepted
+    in memory for its writer (``ol_spool``), and a batch of 100 events that is 53 KB in
+    its log is ~440 KB as a parsed body and checked events but 38 KB this way; the writer
+    process unpickles it (``unpacked``), so the web process never does."""
+
+    data: bytes
+    count: int
+    reason: str
+
+
+def packed(events: list[Event], reason: str) -> Packed:
+    return Packed(pickle.dumps(events, protocol=pickle.HIGHEST_PROTOCOL), len(events), reason)
+
+
+def unpacked(items: list) -> list[Event]:
+    """``items`` (events and ``Packed`` runs of events) as the events they hold, in order."""
+    if not any(type(i) is Packed for i in items):
+        return items
+    out: list[Event] = []
+    for i in items:
+        if type(i) is Packed:
+            out += pickle.loads(i.data)
+        else:
+            out.append(i)
+    return out
+
+
+def counted(items: list) -> int:
+    """How many events ``items`` (events and ``Packed`` runs of them) hold."""
+    return sum(i.count if type(i) is Packed else 1 for i in items)
 
 
 class _Reader:

@@ -26,8 +26,9 @@ Files, in the spool directory (one serving process at a time: a lock file):
 
 When everything written is applied and the log has grown past ``COMPACT_BYTES``, it is
 emptied. A request accepted with its checked events is also handed to the writer in
-memory (``HANDOFF_BYTES``): the log is read back only after a restart or when the writer
-is far behind.
+memory (``HANDOFF_BYTES``; to a writer process pickled, as it is sent, and without its
+body, up to ``PACKED_HANDOFF_BYTES``): the log is read back only after a restart or when
+the writer is far behind.
 """
 
 from __future__ import annotations
@@ -73,6 +74,13 @@ RETRY_S = (0.5, 1.0, 2.0, 5.0)
 #: the engine need. 4 MB of batches is ~7,500 events (7 units) and holds ~28 MB of the web
 #: process's memory as parsed bodies and events (measured: 16 MB held 112 MB).
 HANDOFF_BYTES = 4 * 1024 * 1024
+#: the same bound for a spool whose writer is a process (``submit``): what it is handed is
+#: kept pickled, as it is sent (``ol_events.Packed``: a batch of 100 events 38 KB against
+#: 53 KB in the log, with its body left in the log), so the backlog of a whole stream fits
+#: (64 MB of log: about 45 MB of memory). Why: past 4 MB, in a stream of batches where the
+#: feeds were answered twice as fast as the writer applied, most events were read back and
+#: checked a second time: 16 % of the web process's samples (bench/README.md).
+PACKED_HANDOFF_BYTES = MAX_PENDING_BYTES
 
 
 #: units handed to a writer that takes them ahead (``submit``): the one applied and two
@@ -102,6 +110,13 @@ class SpoolBusy(OwnergraphError):
 
 class SpoolFull(StoreUnavailable):
     """The writer is too far behind; the request was not queued (a 503: feeds retry it)."""
+
+
+@dataclass(frozen=True)
+class _InLog:
+    """A body left in the log at ``start`` (its record holds its events packed)."""
+
+    start: int
 
 
 @dataclass
@@ -160,6 +175,8 @@ class Spool:
         body), handed to the writer in memory instead of being read and checked again."""
         line = (json.dumps({"actor": actor, "at": int(time.time() * 1000), "batch": batch, "events": events,
                             "body": body}, separators=(",", ":"), ensure_ascii=False) + "\n").encode("utf-8")
+        packed = (ol_events.packed(checked, ol_events_reason(checked))
+                  if checked is not None and self.submit is not None else None)
         self._room()
         with self.append_lock:
             written = os.write(self.fd, line)
@@ -167,7 +184,9 @@ class Spool:
                 raise StoreUnavailable("the lineage spool could not write the whole request")
             start, self.written = self.written, self.written + written
             end = self.written
-            if checked is not None and end - self.applied <= HANDOFF_BYTES:
+            if packed is not None and end - self.applied <= PACKED_HANDOFF_BYTES:
+                self._handed[start] = _Record(end, actor, batch, _InLog(start), events, [packed])
+            elif checked is not None and end - self.applied <= HANDOFF_BYTES:
                 self._handed[start] = _Record(end, actor, batch, body, events, checked)
             self.accepted_requests += 1
             self.accepted_events += events
@@ -272,13 +291,17 @@ class Spool:
         damaged line or a failed check of one of its requests is."""
         if any(r.body is None for r in group):
             raise ValidationFailed([Problem("", "a queued line is damaged (not the JSON the queue wrote)")])
-        events = []
+        events: list = []   # events, and runs of them packed (``ol_events.Packed``)
         for r in group:
             if isinstance(r.checked, Exception):
                 raise r.checked
             events += r.checked
-        reason = (f"openlineage: {len(events)} events of {len(group)} queued requests"
-                  if len(group) > 1 else ol_events_reason(events))
+        if len(group) > 1:
+            reason = f"openlineage: {ol_events.counted(events)} events of {len(group)} queued requests"
+        elif len(events) == 1 and type(events[0]) is ol_events.Packed:
+            reason = events[0].reason
+        else:
+            reason = ol_events_reason(events)
         return events, reason
 
     def _apply(self, group: list[_Record]) -> None:
@@ -426,8 +449,13 @@ class Spool:
 
     def _reject(self, rec: _Record, error: Exception) -> None:
         problems = [{"path": p.path, "message": p.message} for p in getattr(error, "problems", [])]
+        body = rec.body
+        if isinstance(body, _InLog):   # read back from its line
+            with open(self.log_path, "rb") as f:
+                f.seek(body.start)
+                body = json.loads(f.readline())["body"]
         with open(self.dir / "rejected.log", "a", encoding="utf-8") as f:
-            f.write(json.dumps({"actor": rec.actor, "batch": rec.batch, "body": rec.body, "error": str(error),
+            f.write(json.dumps({"actor": rec.actor, "batch": rec.batch, "body": body, "error": str(error),
                                 "problems": problems}, ensure_ascii=False) + "\n")
         self.rejected += 1
         log.warning("lineage spool: a queued request was refused and kept in rejected.log: %s", error)

@@ -142,6 +142,7 @@ class WriterProcess:
     def submit(self, events: list, actor: str | None, reason: str) -> "Ticket":
         """Send a unit to the child without waiting for it: the child takes it as soon as
         the units sent before it are applied (it receives and unpickles it meanwhile).
+        ``events`` may hold runs of events packed by the spool (``ol_events.Packed``).
         The outcomes come back in the order the units were sent (``Ticket.result``)."""
         with self._lock:
             if self._closed:
@@ -293,7 +294,7 @@ def _child_main(conn, recipe: Recipe, parent: int, reads: tuple[Any, float] | No
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _die_with_parent(parent)
-    from . import ol_ahead, ol_overlay
+    from . import ol_ahead, ol_events, ol_overlay
     try:
         store = recipe.open()
     except BaseException as e:   # noqa: BLE001 - reported to the parent, which keeps the unit
@@ -310,6 +311,8 @@ def _child_main(conn, recipe: Recipe, parent: int, reads: tuple[Any, float] | No
                 message = ("stop",)   # the web process is gone
             if message[0] == "stop":   # at once: the units received are applied by the next server
                 stopping.set()
+            elif message[0] == "apply":   # what the spool kept packed is unpickled here, not there
+                message = (message[0], ol_events.unpacked(message[1]), *message[2:])
             inbox.put(message)
             if message[0] == "stop":
                 return

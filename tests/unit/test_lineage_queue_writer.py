@@ -294,6 +294,7 @@ class Ahead:
         self.n = 0
 
     def submit(self, events, actor, reason):
+        events = ol_spool.ol_events.unpacked(events)   # as the writer process's child does
         with self.lock:
             self.n += 1
             k = self.n
@@ -413,3 +414,38 @@ def test_a_store_away_with_a_unit_sent_behind_it_applies_both_later_in_order(tmp
     assert ol_spool.PIPELINE_DEPTH == 3 and status["rejected"] == 0 and status["applied_events"] == 50
     # unit 1 was away; units 2 and 3, sent behind it, were applied; all are sent again, then the rest
     assert writer.applied == runs[10:30] + runs
+
+
+def test_a_writer_process_is_handed_what_was_accepted_packed_and_a_refused_request_keeps_its_body(
+        tmp_path, monkeypatch):
+    """With a writer process (``submit``), accepted requests are kept pickled, as they are
+    sent (``ol_events.Packed``), far past the bound of a spool that applies on a thread:
+    none is read back and checked again, and one refused is kept with its body, read
+    from the log."""
+    from graph_model.ingest import ol_events
+    monkeypatch.setattr(ol_spool, "MAX_UNIT_EVENTS", 10)
+    monkeypatch.setattr(ol_spool, "HANDOFF_BYTES", 1)   # a thread writer would read every request back
+    batches = _batches(6, 5)
+    checked = [ol_events.events(b, batch=True) for b in batches]
+    bad = batches[3][1]["run"]["runId"]
+    writer = Ahead(refuse_run=bad)
+    counted = _count_checks(monkeypatch)
+    packs: list = []
+    real_packed = ol_spool.ol_events.packed
+    monkeypatch.setattr(ol_spool.ol_events, "packed", lambda evs, reason: packs.append(reason) or real_packed(evs, reason))
+    q = ol_spool.Spool(tmp_path, writer.apply, submit=writer.submit)
+    try:
+        for b, c in zip(batches, checked):
+            q.accept(b, batch=True, actor="feed", events=len(b), checked=c)
+        assert q.wait_applied(30)
+        status = q.status()
+        assert q._handed == {}
+    finally:
+        q.close()
+    assert counted == []   # nothing read back and checked again
+    assert len(packs) == len(batches)
+    good = [e["run"]["runId"] for b in batches if b is not batches[3] for e in b]
+    assert sorted(writer.applied) == sorted(good)
+    assert status["rejected"] == 1 and status["applied_events"] == 25
+    kept = [json.loads(line) for line in (tmp_path / "rejected.log").read_text().splitlines()]
+    assert [k["body"] for k in kept] == [batches[3]]
