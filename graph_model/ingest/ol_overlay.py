@@ -165,6 +165,7 @@ def apply(pool: ThreadPoolExecutor, store: GraphStore, events: list, actor: str 
     Returns, as ``ol_ahead.apply`` does: whether the unit was written as planned ahead,
     the message taken (with its plan, if made) whatever the unit's outcome, and the
     unit's error."""
+    ahead_plan = ahead.ahead.plan if ahead is not None and ahead.ahead is not None else None
     made: queue.Queue = queue.Queue()
     recorders: list[Recorder] = []
     # the unit's write waits until the next unit's first read is answered: the engine
@@ -176,7 +177,7 @@ def apply(pool: ThreadPoolExecutor, store: GraphStore, events: list, actor: str 
         return recorders[-1]
 
     def planned(plan: Plan) -> None:
-        if ahead is not None and ahead.ahead is not None and plan is ahead.ahead.plan:
+        if ahead_plan is not None and plan is ahead_plan:
             made.put((plan, ahead.read))
         elif recorders:
             made.put((plan, recorders[-1].rows))
@@ -192,7 +193,7 @@ def apply(pool: ThreadPoolExecutor, store: GraphStore, events: list, actor: str 
         nxt = _take_and_plan(store, got, job, take_next, go.set)
     finally:
         go.set()
-    return finish(job, nxt, ahead.ahead.plan if ahead is not None and ahead.ahead is not None else None)
+    return finish(job, nxt, ahead_plan)
 
 
 def _take_and_plan(store: GraphStore, got: tuple | None, job: Any, take_next: Callable[..., tuple | None],
