@@ -10,7 +10,10 @@ Steps (each bounded in time or count):
    new runs of a 200-job layered pipeline) for ``--seconds``; while they run, a fifth
    thread asks ``/api/v1/incident`` of a preloaded deployment: its p95 is the
    "incident during the stream" figure;
-4. ``batch``: 4 threads post batches of 100 such events for ``--seconds``;
+4. ``batch``: 4 threads post batches of 100 such events for ``--seconds``, as fast as
+   they are answered or, with ``--rate N``, paced to offer N events/s (with ``--queue``
+   the applied rate and how far the writer fell behind then say whether a feed of that
+   rate is kept up with);
 5. ``anchors``: the Marquez anchor workload (10 layers x 200 jobs, 2,100 datasets of
    which 100 are sources; each job reads 2-3 datasets of earlier layers, at least one
    of the layer before, and writes one; START + COMPLETE per run, one event per request,
@@ -148,14 +151,18 @@ class Client:
 
 
 def stream(port: int, make: callable, seconds: float | None, count: int | None, path: str,
-           per_request: int) -> dict:
+           per_request: int, rate: float | None = None) -> dict:
     """4 threads posting what ``make(i)`` returns until ``seconds`` pass or ``count``
-    requests are sent; events/s, request latencies, errors."""
+    requests are sent; events/s, request latencies, errors. With ``rate`` (events/s) the
+    feed is paced: request ``i`` is sent no earlier than ``i * per_request / rate`` seconds
+    after the start (late ones go at once), the way a pipeline's events arrive, instead of
+    as fast as the answers come back."""
     lat: list[float] = []
     errors: list[int] = []
     sent = [0]
     lock = threading.Lock()
-    stop = time.perf_counter() + seconds if seconds else None
+    t0 = time.perf_counter()
+    stop = t0 + seconds if seconds else None
 
     def worker() -> None:
         c = Client(port)
@@ -165,6 +172,11 @@ def stream(port: int, make: callable, seconds: float | None, count: int | None, 
                     return
                 i = sent[0]
                 sent[0] += 1
+            if rate:
+                due = t0 + i * per_request / rate
+                if stop and due >= stop:
+                    return
+                time.sleep(max(0.0, due - time.perf_counter()))
             try:
                 status, ms = c.post(path, make(i))
             except OSError as e:       # a timeout or a dropped connection counts as an error
@@ -176,7 +188,6 @@ def stream(port: int, make: callable, seconds: float | None, count: int | None, 
                 if status >= 300:
                     errors.append(status)
 
-    t0 = time.perf_counter()
     threads = [threading.Thread(target=worker) for _ in range(CLIENTS)]
     for t in threads:
         t.start()
@@ -184,7 +195,7 @@ def stream(port: int, make: callable, seconds: float | None, count: int | None, 
         t.join()
     elapsed = time.perf_counter() - t0
     n = len(lat) * per_request
-    return {"requests": len(lat), "events": n, "seconds": round(elapsed, 1),
+    return {"requests": len(lat), "events": n, "seconds": round(elapsed, 1), "offered_per_s": rate,
             "events_per_s": round(n / elapsed, 1), "p50_ms": round(pct(lat, 50), 1),
             "p95_ms": round(pct(lat, 95), 1), "errors": len(errors), "error_statuses": sorted(set(errors))}
 
@@ -367,7 +378,8 @@ def run(args: argparse.Namespace) -> dict:
                     for k in range(50):
                         out += work.run_events(work.jobs[(i * 50 + k) % len(work.jobs)], clock.next())
                     return out
-            batch_stream = lambda: stream(port, batch, args.seconds, None, "/api/v1/lineage/batch", 100)  # noqa: E731
+            batch_stream = lambda: stream(port, batch, args.seconds, None, "/api/v1/lineage/batch", 100,  # noqa: E731
+                                          args.rate)
             result["batch"] = queued(batch_stream, port) if args.queue else batch_stream()
             log(f"batch: {result['batch']}")
         if "anchors" in args.only:
@@ -473,6 +485,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=200, help="anchor workload: jobs per layer (default 200)")
     p.add_argument("--queue", action="store_true",
                    help="serve with --lineage-queue: answered once on disk, applied behind (see above)")
+    p.add_argument("--rate", type=float, default=None,
+                   help="batch stream: offer this many events/s (paced) instead of as many as are answered")
     p.add_argument("--neo4j-uri", default="bolt://127.0.0.1:7688")
     p.add_argument("--neo4j-password", default="ownergraph-bench")
     return p

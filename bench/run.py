@@ -61,7 +61,18 @@ def start_neo4j(port: int, password: str) -> tuple[str, int | None, str]:
     conf = (inst / "conf" / "neo4j.conf").read_text() if (inst / "conf" / "neo4j.conf").exists() else ""
     cache = re.search(r"^server\.memory\.pagecache\.size=(\S+)", conf, re.M)
     heap = os.environ.get("NEO4J_HEAP", "1g")
-    return uri, pid, f"heap {heap}, page cache {cache.group(1) if cache else '?'}"
+    return uri, pid, f"heap {heap}, page cache {cache.group(1) if cache else '?'}, {collector(pid)}"
+
+
+def collector(pid: int | None) -> str:
+    """The garbage collector the server's JVM runs, read from its command line (the last
+    selector given wins), so a figure says which one it was measured with."""
+    try:
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except (OSError, TypeError):
+        return "collector ?"
+    chosen = [a.decode()[len("-XX:+Use"):] for a in args if a.startswith(b"-XX:+Use") and a.endswith(b"GC")]
+    return f"{chosen[-1]} collector" if chosen else "default collector"
 
 
 def run_worker(module: str, args: list[str], out: Path) -> dict | None:
