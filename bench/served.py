@@ -39,10 +39,10 @@ def serve_flags() -> list[str]:
 
 
 @contextmanager
-def serve(store_args: list[str], log_path: Path, timeout: float = 120.0):
-    """Run ``ownergraph <store_args> serve`` on a free loopback port; yields (port, flags)."""
+def serve(store_args: list[str], log_path: Path, timeout: float = 120.0, extra: tuple[str, ...] = ()):
+    """Run ``ownergraph <store_args> serve [extra]`` on a free loopback port; yields (port, flags)."""
     port = free_port()
-    flags = serve_flags()
+    flags = [*serve_flags(), *extra]
     log = open(log_path, "wb")
     proc = subprocess.Popen([*_cli(), *store_args, "serve", "--host", "127.0.0.1", "--port", str(port), *flags],
                             stdout=subprocess.DEVNULL, stderr=log)

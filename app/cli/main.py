@@ -127,11 +127,14 @@ def _open_serving_store(config: StoreConfig, store=None):
     return serving_store
 
 
-def _serve_until_stopped(store, config: StoreConfig, host: str, port: int, settings: dict) -> None:
+def _serve_until_stopped(store, config: StoreConfig, host: str, port: int, settings: dict,
+                         warm_up: bool = True) -> None:
     """Serve until Ctrl-C / SIGTERM; then close the store and say where the data is."""
     from .. import close_lineage_queue, create_app
     app = create_app({"OWNERGRAPH_STORE_OBJECT": store, "OWNERGRAPH_STORE_CONFIG": config,
                       **{k: v for k, v in settings.items() if v is not None}})
+    if warm_up:
+        _warm_up_pages(app, store, config)
     try:
         with serving.stop_signals():
             serving.serve(app, host, port)
@@ -143,6 +146,18 @@ def _serve_until_stopped(store, config: StoreConfig, host: str, port: int, setti
         serving.restore_signals()
     click.echo(f"stopped; the data is in {where(config)}")
     serving.exit_now()
+
+
+def _warm_up_pages(app, store, config: StoreConfig) -> None:
+    """On Neo4j, plan the responders' pages in the background now and after every
+    outage (``app.warmup``; the embedded engine's first pages are not slow enough to
+    need it)."""
+    from .. import warmup
+    if config.backend != "neo4j":
+        return
+    store.on_recovered(lambda: warmup.start(app))
+    if store.status()["up"]:
+        warmup.start(app)
 
 
 @cli.command()
@@ -158,8 +173,11 @@ def _serve_until_stopped(store, config: StoreConfig, host: str, port: int, setti
               type=click.Path(file_okay=False, path_type=Path),
               help="Answer OpenLineage feeds once their checked events are on disk in DIR, and apply them "
                    "right behind (faster feeds; see docs/lineage.md). Off: answered once written.")
+@click.option("--no-warm-up", is_flag=True,
+              help="On Neo4j, do not render the incident pages in the background when the server starts "
+                   "and after an outage (their first requests are then slow; see docs/operations.md).")
 @click.pass_obj
-def serve(obj: Ctx, host, port, anonymous_read, trusted_proxy_header, trusted_proxies, lineage_queue):
+def serve(obj: Ctx, host, port, anonymous_read, trusted_proxy_header, trusted_proxies, lineage_queue, no_warm_up):
     """Serve the dashboard and the API (without loading the demo).
 
     Every page and API call needs a session (``ownergraph password set``) or a token
@@ -173,7 +191,8 @@ def serve(obj: Ctx, host, port, anonymous_read, trusted_proxy_header, trusted_pr
         click.echo(f"trusted-proxy mode: the user comes from {trusted_proxy_header} sent by "
                    f"{', '.join(settings['OWNERGRAPH_TRUSTED_PROXIES'] or ('127.0.0.1', '::1'))}; "
                    f"nothing else may reach this port", err=True)
-    _serve_until_stopped(_open_serving_store(obj.config), obj.config, host, port, settings)
+    _serve_until_stopped(_open_serving_store(obj.config), obj.config, host, port, settings,
+                         warm_up=not no_warm_up)
 
 
 LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")

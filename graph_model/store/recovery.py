@@ -85,6 +85,7 @@ class RecoveringStore(GraphStore):
         self._attempts = 0
         self._thread: threading.Thread | None = None
         self._closed = threading.Event()
+        self._on_recovered: list[Callable[[], None]] = []
 
     # -- state ------------------------------------------------------------------------
 
@@ -116,6 +117,11 @@ class RecoveringStore(GraphStore):
             return {"up": False, "reason": self._down_reason,
                     "down_for_s": round(time.monotonic() - self._down_since, 1),
                     "attempts": self._attempts}
+
+    def on_recovered(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` (on the recovery thread) each time the store answers again
+        after an outage: a restarted engine has lost its caches (``app.warmup``)."""
+        self._on_recovered.append(callback)
 
     def _current(self) -> GraphStore:
         with self._lock:
@@ -188,7 +194,12 @@ class RecoveringStore(GraphStore):
                 log.warning("graph store reachable again after %.1f s",
                             time.monotonic() - self._down_since)
                 self._down_reason = None
-                return
+            for callback in self._on_recovered:
+                try:
+                    callback()
+                except Exception as e:  # noqa: BLE001 - a listener must not end the recovery
+                    log.warning("after the store came back: %s", e)
+            return
 
     def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
         inner = self._current()

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -206,6 +207,47 @@ def test_the_same_commands_against_neo4j_with_flags(neo4j_settings, tmp_path):
                          capture_output=True, text=True, timeout=120, env=env, cwd=ROOT)
     assert bad.returncode == 3 and "unreachable" in bad.stderr
     wipe()
+
+
+def test_serve_on_neo4j_renders_the_incident_pages_in_the_background_unless_told_not_to(neo4j_settings, tmp_path):
+    from graph_model.store.neo4j_store import Neo4jStore
+    with Neo4jStore(neo4j_settings["uri"], neo4j_settings["user"], neo4j_settings["password"]) as s:
+        s.clear()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "OWNERGRAPH_"))}
+    env.update(OWNERGRAPH_STORE="neo4j", NEO4J_URI=neo4j_settings["uri"], NEO4J_USER=neo4j_settings["user"],
+               NEO4J_PASSWORD=neo4j_settings["password"])
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(small()))
+    assert subprocess.run([*EXE, "ingest", str(path)], env=env, cwd=ROOT, capture_output=True,
+                          timeout=120).returncode == 0
+
+    def serve(*flags: str) -> str:
+        """Serve until the warm-up has said it is done (or a page answered, with it off);
+        the server's stderr."""
+        port = _free_port()
+        proc = subprocess.Popen([*EXE, "serve", "--port", str(port), "--anonymous-read", *flags], env=env,
+                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        said: list[str] = []
+        reader = threading.Thread(target=lambda: said.extend(iter(proc.stderr.readline, "")), daemon=True)
+        reader.start()
+        try:
+            _wait_http(f"http://127.0.0.1:{port}/healthz")
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/incident/models/churn", timeout=60) as r:
+                assert r.status == 200
+            deadline = time.monotonic() + 60
+            while not flags and not any("warm-up: planned" in line for line in said):
+                assert time.monotonic() < deadline, "no warm-up finished within 60 s"
+                time.sleep(0.2)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(30)
+            reader.join(10)
+        return "".join(said)
+
+    warmed = serve()
+    # small(): one deployment and one model: their incident, artifact and impact pages, and 3 others
+    assert "warm-up: planned 9 pages in" in warmed and "(0 failed)" in warmed, warmed
+    assert "warm-up" not in serve("--no-warm-up")
 
 
 def test_schema_lands_in_the_snapshot_not_only_the_log(og_home):
