@@ -11,11 +11,15 @@ background, as soon as the store answers: when ``serve`` starts and each time th
 store comes back after an outage.
 
 How: the dashboard's own views render, in-process and without a client, the pages an
-incident starts from (home, hotspots, then incident, artifact and impact pages for a
-few deployments and models), so exactly the query texts those pages send are planned,
+incident starts from (the incident, artifact and impact pages of a few deployments and
+models, then home and hotspots), so exactly the query texts those pages send are planned,
 joined reads included. Nothing is written: the views only read. The views are called
 directly, so no request passes the access check and no credential is made; nothing
-is sent to anyone. The warm-up stops at the first sign that the store is unavailable
+is sent to anyone. It gives way to responders: before each page it waits until no
+page or read is being served (at most ``GIVE_WAY_S``), since a responder's page and the
+warm-up's planning the same queries side by side on a cold server made that page
+slower than with no warm-up at all (6.9 s against 4.6 s at the median, measured).
+The warm-up stops at the first sign that the store is unavailable
 (the recovery brings it back, and the warm-up runs again then), and on any other
 error it logs the page and goes on: a failed warm-up costs a cold first page, never
 an answer.
@@ -28,7 +32,7 @@ import threading
 import time
 from urllib.parse import quote
 
-from flask import Flask
+from flask import Flask, g, request
 
 from graph_model.errors import StoreUnavailable
 
@@ -39,9 +43,50 @@ log = logging.getLogger(__name__)
 #: the kinds whose pages are warmed (what fails in production), and how many of each
 KINDS = ("deployment", "model")
 PER_KIND = 2
+#: the longest a page of the warm-up waits for the pages being served to end (under a
+#: steady stream of responders there is always one: they plan the queries themselves)
+GIVE_WAY_S = 5.0
+#: requests the warm-up does not wait for: feeds and other writes (a lineage feed posts
+#: all the time), health checks and static files (short, and they plan nothing)
+NOT_WAITED_FOR = frozenset({"static", "dashboard.vis_asset", "api.healthz"})
 #: the pages that take no artifact (after the artifacts' pages: the first hotspot
 #: ranking on a large store takes longer than all of those)
 FIXED_PAGES = ("/", "/fragments/top-hotspots", "/hotspots")
+
+
+class _InFlight:
+    """How many reads the app is serving now, and a way to wait until it is none."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._changed = threading.Condition()
+
+    def enter(self) -> None:
+        if request.method not in ("GET", "HEAD") or request.endpoint in NOT_WAITED_FOR:
+            return
+        with self._changed:
+            self._count += 1
+        g.ownergraph_counted = True
+
+    def leave(self, *_: object) -> None:
+        """After every request context, the warm-up's own included: only what entered leaves."""
+        if not g.pop("ownergraph_counted", False):
+            return
+        with self._changed:
+            self._count -= 1
+            self._changed.notify_all()
+
+    def wait_quiet(self, timeout: float) -> bool:
+        with self._changed:
+            return self._changed.wait_for(lambda: self._count <= 0, timeout)
+
+
+def init_app(app: Flask) -> None:
+    """Count the requests in flight, so that the warm-up can give way to them (the hooks
+    must be in place before the first request; the warm-up may start much later)."""
+    flight = app.extensions["ownergraph_in_flight"] = _InFlight()
+    app.before_request(flight.enter)
+    app.teardown_request(flight.leave)
 
 
 def pages_for(uids: list[str]) -> list[str]:
@@ -59,7 +104,10 @@ def warm(app: Flask) -> dict:
             store = get_store()
             uids = [r["uid"] for kind in KINDS
                     for r in store.read("warmup_artifacts", kind=kind, limit=PER_KIND)]
+        flight = app.extensions.get("ownergraph_in_flight")
         for path in [*pages_for(uids), *FIXED_PAGES]:
+            if flight is not None:
+                flight.wait_quiet(GIVE_WAY_S)
             try:
                 _render(app, path)
                 done += 1

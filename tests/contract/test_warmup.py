@@ -128,3 +128,33 @@ def test_a_second_warm_up_waits_for_the_first(loaded):
     second.join(120)
     assert not first.is_alive() and not second.is_alive()
     assert most[0] == 1, "two warm-ups rendered at the same time"
+
+
+def test_the_warm_up_gives_way_to_a_request_being_served(loaded):
+    app = create_app({"OWNERGRAPH_STORE_OBJECT": loaded, "OWNERGRAPH_ANONYMOUS_READ": True})
+    inside, release = threading.Event(), threading.Event()
+    rendered: list[str] = []
+    incident = app.view_functions["dashboard.incident"]
+
+    def busy_team_page(team_id):   # a responder's request that takes a while
+        inside.set()
+        release.wait(30)
+        return "served"
+
+    def counting(**kw):
+        rendered.append(kw["uid"])
+        return incident(**kw)
+
+    app.view_functions["dashboard.team"] = busy_team_page
+    app.view_functions["dashboard.incident"] = counting
+    answers: list[int] = []
+    responder = threading.Thread(target=lambda: answers.append(app.test_client().get("/team/ml").status_code))
+    responder.start()
+    assert inside.wait(10)
+    warming = warmup.start(app)
+    warming.join(1.5)
+    assert rendered == [] and warming.is_alive(), "the warm-up rendered beside a request in flight"
+    release.set()
+    responder.join(10)
+    warming.join(120)
+    assert answers == [200] and rendered == _warmed(loaded)[:len(rendered)] and len(rendered) == len(_warmed(loaded))
