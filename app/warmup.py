@@ -105,9 +105,13 @@ def warm(app: Flask) -> dict:
             uids = [r["uid"] for kind in KINDS
                     for r in store.read("warmup_artifacts", kind=kind, limit=PER_KIND)]
         flight = app.extensions.get("ownergraph_in_flight")
+        stopping = _stopping(app)
         for path in [*pages_for(uids), *FIXED_PAGES]:
             if flight is not None:
                 flight.wait_quiet(GIVE_WAY_S)
+            if stopping.is_set():
+                stopped = "the server is stopping"
+                break
             try:
                 _render(app, path)
                 done += 1
@@ -119,6 +123,15 @@ def warm(app: Flask) -> dict:
     except StoreUnavailable as e:
         stopped = str(e)
     return {"pages": done, "failed": failed, "seconds": round(time.monotonic() - started, 1), "stopped": stopped}
+
+
+def _stopping(app: Flask) -> threading.Event:
+    return app.extensions.setdefault("ownergraph_warm_up_stop", threading.Event())
+
+
+def stop(app: Flask) -> None:
+    """No more pages: the server is stopping (a page in progress ends with the store)."""
+    _stopping(app).set()
 
 
 def _render(app: Flask, path: str) -> None:

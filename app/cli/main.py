@@ -130,7 +130,7 @@ def _open_serving_store(config: StoreConfig, store=None):
 def _serve_until_stopped(store, config: StoreConfig, host: str, port: int, settings: dict,
                          warm_up: bool = True) -> None:
     """Serve until Ctrl-C / SIGTERM; then close the store and say where the data is."""
-    from .. import close_lineage_queue, create_app
+    from .. import close_lineage_queue, create_app, warmup
     app = create_app({"OWNERGRAPH_STORE_OBJECT": store, "OWNERGRAPH_STORE_CONFIG": config,
                       **{k: v for k, v in settings.items() if v is not None}})
     if warm_up:
@@ -141,6 +141,7 @@ def _serve_until_stopped(store, config: StoreConfig, host: str, port: int, setti
     except serving.Stop:
         pass   # a signal while stopping: the clean-up below still runs
     finally:
+        warmup.stop(app)   # no new page; one in progress ends with the store
         close_lineage_queue(app)   # its writer ends with its current unit; the rest stays queued
         store.close()   # stops the embedded server if this was its last user
         serving.restore_signals()

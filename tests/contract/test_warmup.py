@@ -158,3 +158,10 @@ def test_the_warm_up_gives_way_to_a_request_being_served(loaded):
     responder.join(10)
     warming.join(120)
     assert answers == [200] and rendered == _warmed(loaded)[:len(rendered)] and len(rendered) == len(_warmed(loaded))
+
+
+def test_a_stopping_server_renders_no_more_pages(loaded):
+    app = create_app({"OWNERGRAPH_STORE_OBJECT": loaded})
+    warmup.stop(app)
+    result = warmup.warm(app)
+    assert result["pages"] == 0 and result["failed"] == 0 and result["stopped"] == "the server is stopping"
