@@ -13,7 +13,7 @@ from flask import Flask
 
 from graph_model.store import StoreConfig
 
-from . import access, errors, storage, warmup
+from . import access, errors, reads_in_flight, storage
 from .api import analysis as api_analysis
 from .api import checks as api_checks
 from .api import handoffs as api_handoffs
@@ -50,7 +50,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("OWNERGRAPH_STORE_CONFIG", StoreConfig.from_env())
     storage.init_app(app)
     errors.init_app(app)
-    warmup.init_app(app)
+    reads_in_flight.init_app(app)
     access.init_app(app)
     for blueprint in (api_manifest.bp, api_incident.bp, api_analysis.bp, api_handoffs.bp, api_reviews.bp,
                       api_lineage.bp, api_incident_records.bp, pages.bp, console.bp, edit.bp, handoff_pages.bp, audit_page.bp,

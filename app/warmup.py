@@ -3,9 +3,9 @@
 Why: Neo4j plans a query the first time it sees its text and keeps the plan in a cache
 that a restart empties, and just after a start its planner itself runs cold. Measured
 at 100k artifacts (``bench.first_page``; bench/README.md, "The first page after a Neo4j
-start"): the first incident page after a server start took 5.3 s at the median of
-three, and 0.2 s once this warm-up had run (22.5 s, of which the incident pages about
-6 s and the first hotspot ranking the rest). A responder opens the dashboard exactly
+start"): the first page after a server start took 5.2 s at the median of three, and
+0.15 s once this warm-up had run (20 s, of which the artifacts' pages about 6 s and
+the first hotspot ranking most of the rest). A responder opens the dashboard exactly
 when something was restarted, so the server does that first-time work itself, in the
 background, as soon as the store answers: when ``serve`` starts and each time the
 store comes back after an outage.
@@ -16,7 +16,7 @@ models, then home and hotspots), so exactly the query texts those pages send are
 joined reads included. Nothing is written: the views only read. The views are called
 directly, so no request passes the access check and no credential is made; nothing
 is sent to anyone. It gives way to responders: before each page it waits until no
-page or read is being served (at most ``GIVE_WAY_S``), since a responder's page and the
+read is being served (at most ``GIVE_WAY_S``), since a responder's page and the
 warm-up's planning the same queries side by side on a cold server made that page
 slower than with no warm-up at all (6.9 s against 4.6 s at the median, measured).
 The warm-up stops at the first sign that the store is unavailable
@@ -32,10 +32,11 @@ import threading
 import time
 from urllib.parse import quote
 
-from flask import Flask, g, request
+from flask import Flask, request
 
 from graph_model.errors import StoreUnavailable
 
+from . import reads_in_flight
 from .storage import get_store
 
 log = logging.getLogger(__name__)
@@ -43,50 +44,14 @@ log = logging.getLogger(__name__)
 #: the kinds whose pages are warmed (what fails in production), and how many of each
 KINDS = ("deployment", "model")
 PER_KIND = 2
-#: the longest a page of the warm-up waits for the pages being served to end (under a
-#: steady stream of responders there is always one: they plan the queries themselves)
+#: the longest a page of the warm-up waits for the reads being served to end (under a
+#: steady stream of responders there is always one: they plan the queries themselves;
+#: feeds and other writes, health checks and static files are not waited for:
+#: ``app.reads_in_flight``)
 GIVE_WAY_S = 5.0
-#: requests the warm-up does not wait for: feeds and other writes (a lineage feed posts
-#: all the time), health checks and static files (short, and they plan nothing)
-NOT_WAITED_FOR = frozenset({"static", "dashboard.vis_asset", "api.healthz"})
 #: the pages that take no artifact (after the artifacts' pages: the first hotspot
 #: ranking on a large store takes longer than all of those)
 FIXED_PAGES = ("/", "/fragments/top-hotspots", "/hotspots")
-
-
-class _InFlight:
-    """How many reads the app is serving now, and a way to wait until it is none."""
-
-    def __init__(self) -> None:
-        self._count = 0
-        self._changed = threading.Condition()
-
-    def enter(self) -> None:
-        if request.method not in ("GET", "HEAD") or request.endpoint in NOT_WAITED_FOR:
-            return
-        with self._changed:
-            self._count += 1
-        g.ownergraph_counted = True
-
-    def leave(self, *_: object) -> None:
-        """After every request context, the warm-up's own included: only what entered leaves."""
-        if not g.pop("ownergraph_counted", False):
-            return
-        with self._changed:
-            self._count -= 1
-            self._changed.notify_all()
-
-    def wait_quiet(self, timeout: float) -> bool:
-        with self._changed:
-            return self._changed.wait_for(lambda: self._count <= 0, timeout)
-
-
-def init_app(app: Flask) -> None:
-    """Count the requests in flight, so that the warm-up can give way to them (the hooks
-    must be in place before the first request; the warm-up may start much later)."""
-    flight = app.extensions["ownergraph_in_flight"] = _InFlight()
-    app.before_request(flight.enter)
-    app.teardown_request(flight.leave)
 
 
 def pages_for(uids: list[str]) -> list[str]:
@@ -104,11 +69,9 @@ def warm(app: Flask) -> dict:
             store = get_store()
             uids = [r["uid"] for kind in KINDS
                     for r in store.read("warmup_artifacts", kind=kind, limit=PER_KIND)]
-        flight = app.extensions.get("ownergraph_in_flight")
-        stopping = _stopping(app)
+        reads, stopping = reads_in_flight.of(app), _stopping(app)
         for path in [*pages_for(uids), *FIXED_PAGES]:
-            if flight is not None:
-                flight.wait_quiet(GIVE_WAY_S)
+            reads.wait_idle(GIVE_WAY_S)
             if stopping.is_set():
                 stopped = "the server is stopping"
                 break
@@ -137,7 +100,6 @@ def stop(app: Flask) -> None:
 def _render(app: Flask, path: str) -> None:
     """The view ``path`` routes to, called in a request context built for it."""
     with app.test_request_context(path):
-        from flask import request
         view = app.view_functions[request.url_rule.endpoint]
         view(**request.view_args)
 

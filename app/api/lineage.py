@@ -20,19 +20,18 @@ read.
 
 from __future__ import annotations
 
-import multiprocessing
 import threading
-import time
 from functools import wraps
 from pathlib import Path
 from typing import Callable
 
-from flask import Blueprint, Flask, current_app, g, request
+from flask import Blueprint, Flask, current_app, request
 
 from graph_model.errors import PermissionDenied
 from graph_model.ingest import ol_events, ol_spool, ol_writer_process
 from graph_model.ingest import openlineage
 
+from .. import reads_in_flight
 from ..access import current_principal
 from ..storage import get_store
 from . import answers
@@ -64,38 +63,6 @@ READS_FIRST_MAX_S = 0.2
 INTAKE_YIELD_S = 0.1
 
 
-class _Reads:
-    """Read requests (GET) in flight, so the queue's writer can let them finish first;
-    counted in shared memory (``shared``), which the writer process reads too."""
-
-    def __init__(self) -> None:
-        self.idle = threading.Condition()
-        self.shared = multiprocessing.get_context("spawn").RawValue("i", 0)
-
-    @property
-    def n(self) -> int:
-        return self.shared.value
-
-    def enter(self) -> None:
-        with self.idle:
-            self.shared.value += 1
-
-    def leave(self) -> None:
-        with self.idle:
-            self.shared.value -= 1
-            if self.n == 0:
-                self.idle.notify_all()
-
-    def wait_idle(self, limit: float) -> None:
-        deadline = time.monotonic() + limit
-        with self.idle:
-            while self.n > 0:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return
-                self.idle.wait(left)
-
-
 def init_queue(app: Flask) -> None:
     """Open the app's lineage queue when one is configured (its writer starts at once);
     the writer and the lineage requests give way to reads (``READS_FIRST_MAX_S``,
@@ -103,18 +70,7 @@ def init_queue(app: Flask) -> None:
     directory = app.config.get("OWNERGRAPH_LINEAGE_QUEUE")
     if not directory:
         return
-    reads = _Reads()
-
-    @app.before_request
-    def _read_starts():
-        if request.method == "GET" and not request.path.startswith(("/api/v1/lineage", "/healthz", "/static")):
-            reads.enter()
-            g.ownergraph_read = True
-
-    @app.teardown_request
-    def _read_ends(_exc):
-        if g.pop("ownergraph_read", False):
-            reads.leave()
+    reads = reads_in_flight.of(app)
 
     # the units are planned and written by a process of its own (``ol_writer_process``:
     # the web process's reads then never wait for its Python work), unless the app's

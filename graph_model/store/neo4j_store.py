@@ -22,7 +22,6 @@ A separate lock node was not needed: only units that write ever take the lock.
 from __future__ import annotations
 
 import logging
-
 import time
 from typing import Any, Callable
 
@@ -37,12 +36,11 @@ from . import console_read, neo4j_tx, queries, schema_setup, union_reads
 from .base import ConsoleResult, GraphStore, Plan, Planner, Reader, Statement, list_items
 from .compose import compose
 
+log = logging.getLogger(__name__)
 
 #: the driver's own "cannot reach the server" errors (SessionExpired: the server the
 #: session used went away); a write still transient after the driver's retries (a
 #: database not yet available, a deadlock) is reported as unavailable too
-log = logging.getLogger(__name__)
-
 _UNREACHABLE = (ServiceUnavailable, SessionExpired, OSError)
 #: the status code of a write attempted in a read transaction
 _ACCESS_MODE = "Neo.ClientError.Statement.AccessMode"

@@ -170,8 +170,8 @@ def test_a_full_queue_holds_requests_back_then_refuses_them_with_a_retryable_err
 
 
 def test_the_writer_lets_reads_in_flight_finish_first():
-    from app.api.lineage import _Reads
-    reads, done = _Reads(), threading.Event()
+    from app.reads_in_flight import ReadsInFlight
+    reads, done = ReadsInFlight(), threading.Event()
     reads.enter()
     reads.enter()
     waiter = threading.Thread(target=lambda: (reads.wait_idle(10), done.set()))
