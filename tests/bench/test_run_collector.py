@@ -5,12 +5,21 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 from bench.run import collector
 
 
 def _process(*opts: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", *opts])
+    """A process whose command line carries ``opts``, once it does: right after the fork
+    the child still shows the parent's command line (read there once, in a full run)."""
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", *opts])
+    deadline = time.monotonic() + 10
+    while b"time.sleep(30)" not in Path(f"/proc/{proc.pid}/cmdline").read_bytes():
+        assert time.monotonic() < deadline, "the child never started"
+        time.sleep(0.01)
+    return proc
 
 
 def test_the_last_collector_selected_is_the_one_named():
