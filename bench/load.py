@@ -28,7 +28,7 @@ from . import load_report
 from .run import NEO4J_PASSWORD, NEO4J_PORT, README, ROOT, git, log, machine, start_neo4j, write_readme
 
 START, END = "<!-- load-results:start -->", "<!-- load-results:end -->"
-PASS_THROUGH = ("extra_size", "sample", "baseline_reads", "console_seconds", "page_requests", "page_budget",
+PASS_THROUGH = ("extra_size", "warmup_size", "sample", "baseline_reads", "console_seconds", "page_requests", "page_budget",
                 "locust_users", "locust_rate", "locust_seconds", "stream_seconds", "stream_interval")
 
 
@@ -81,6 +81,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--backends", default="falkordb,neo4j")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--extra-size", type=int, default=0, help="second organisation (default: size/5, at least 5000)")
+    ap.add_argument("--warmup-size", type=int, default=10000,
+                    help="artifacts of the uncounted first load beside reads (0: none)")
     ap.add_argument("--sample", type=int, default=200)
     ap.add_argument("--baseline-reads", type=int, default=400)
     ap.add_argument("--console-seconds", type=float, default=30.0)

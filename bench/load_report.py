@@ -69,6 +69,17 @@ def _stall(r: dict) -> str:
     return f"{_ms(d['time_weighted_p95'])}; {d['slow_share'] * 100:.0f} %"
 
 
+def _warmup(r: dict) -> str:
+    w = r.get("bulk_warmup")
+    if not w:
+        return "–"
+    if "error" in w:
+        return "failed"
+    d = w.get("during") or {}
+    return (f"{w['load']['artifacts']:,} artifacts, {_n(w['load']['rate'])}/s; incident p95 "
+            f"{_ms(d['p95']) if d.get('n') else '–'}")
+
+
 def _units(r: dict) -> str:
     load = _get(r, "bulk", "load")
     if not load:
@@ -113,6 +124,8 @@ def rows(results: list[dict]) -> tuple[list[str], list[list[str]]]:
              _stall),
         line("**that bulk load's rate while read (nodes + edges / s)**", _bulk_rate, "≥ 20,000"),
         line("that bulk load", _units),
+        line("the first load beside reads after the engine start (warm-up, not counted): rate; incident p95",
+             _warmup),
         line("incident over HTTP, nothing else running: p50 / p95 / max (ms)",
              lambda r: _lat(r.get("http_baseline"))),
         line("**incident over HTTP, 2 heavy console queries in flight (ms)**",
@@ -195,7 +208,7 @@ def notes(results: list[dict]) -> list[str]:
                    f"machine load average (1 min, {r.get('cpus', '?')} CPUs) {la.get('start')} at the start, "
                    f"{la.get('end')} at the end; per measurement (start→end): {per_step}. "
                    f"Time per step (s): {', '.join(f'{k} {v:g}' for k, v in steps.items())}.")
-        for key in ("base_load", "bulk", "http_baseline", "console_2", "console_4", "pages_quiet", "locust",
+        for key in ("base_load", "bulk_warmup", "bulk", "http_baseline", "console_2", "console_4", "pages_quiet", "locust",
                     "pages_writing"):
             if isinstance(r.get(key), dict) and "error" in r[key]:
                 out.append(f"  - {tag} {key} failed: {r[key]['error']}")

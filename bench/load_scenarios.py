@@ -108,16 +108,18 @@ def _finish(proc: subprocess.Popen, timeout: float) -> None:
 
 
 def reads_during_bulk(store, uids: list[str], writer_args: list[str], work: Path, *,
-                      baseline_reads: int, extra_size: int, seed: int, now: str, timeout: float) -> dict:
-    """Baseline reads, then the same reads while ``extra_size`` more artifacts load."""
+                      baseline_reads: int, extra_size: int, seed: int, now: str, timeout: float,
+                      prefix: str = "x2") -> dict:
+    """Baseline reads, then the same reads while ``extra_size`` more artifacts load (an
+    organisation of seed ``seed`` under the namespace ``prefix``)."""
     far = time.monotonic() + timeout
     service_reads(store, uids, count=WARMUP, deadline=far)
     base, base_err = service_reads(store, uids, count=baseline_reads, deadline=far)
     before = sum(bulk.graph_size(store))
-    out = work / "bulk-writer.json"
+    out = work / f"bulk-writer-{prefix}.json"
     la_start = load_avg()
-    proc = _start_writer(["bulk", *writer_args, "--size", str(extra_size), "--seed", str(seed + 1),
-                          "--prefix", "x2", "--now", now], out)
+    proc = _start_writer(["bulk", *writer_args, "--size", str(extra_size), "--seed", str(seed),
+                          "--prefix", prefix, "--now", now], out)
     try:
         _go(proc)
         reads, errors = service_reads(store, uids, running=lambda: proc.poll() is None,
