@@ -28,8 +28,8 @@ from . import load_report
 from .run import NEO4J_PASSWORD, NEO4J_PORT, README, ROOT, git, log, machine, start_neo4j, write_readme
 
 START, END = "<!-- load-results:start -->", "<!-- load-results:end -->"
-PASS_THROUGH = ("extra_size", "warmup_size", "sample", "baseline_reads", "console_seconds", "page_requests", "page_budget",
-                "locust_users", "locust_rate", "locust_seconds", "stream_seconds", "stream_interval")
+PASS_THROUGH = ("extra_size", "warmup_size", "sample", "baseline_reads", "console_seconds", "page_requests",
+                "page_budget", "locust_users", "locust_rate", "locust_seconds", "stream_seconds", "stream_interval")
 
 
 def run_worker(args: list[str], out: Path, timeout: float) -> dict | None:

@@ -208,8 +208,8 @@ def notes(results: list[dict]) -> list[str]:
                    f"machine load average (1 min, {r.get('cpus', '?')} CPUs) {la.get('start')} at the start, "
                    f"{la.get('end')} at the end; per measurement (start→end): {per_step}. "
                    f"Time per step (s): {', '.join(f'{k} {v:g}' for k, v in steps.items())}.")
-        for key in ("base_load", "bulk_warmup", "bulk", "http_baseline", "console_2", "console_4", "pages_quiet", "locust",
-                    "pages_writing"):
+        for key in ("base_load", "bulk_warmup", "bulk", "http_baseline", "console_2", "console_4", "pages_quiet",
+                    "locust", "pages_writing"):
             if isinstance(r.get(key), dict) and "error" in r[key]:
                 out.append(f"  - {tag} {key} failed: {r[key]['error']}")
         for key in ("console_2", "console_4"):

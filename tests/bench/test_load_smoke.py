@@ -23,8 +23,8 @@ BASELINE_READS = 10   # timed reads of each quiet baseline (after the suite's fi
 
 
 def _args(backend: str, extra: list[str]) -> list[str]:
-    return ["--backend", backend, "--size", "150", "--extra-size", "150", "--warmup-size", "100", "--now", "2026-01-15T12:00:00+00:00",
-            "--sample", "10", "--baseline-reads", str(BASELINE_READS), "--console-seconds", "2",
+    return ["--backend", backend, "--size", "150", "--extra-size", "150", "--warmup-size", "100",
+            "--now", "2026-01-15T12:00:00+00:00", "--sample", "10", "--baseline-reads", str(BASELINE_READS), "--console-seconds", "2",
             "--console-query", "MATCH (a:Artifact) RETURN count(a) AS n", "--request-timeout", "60",
             "--page-requests", "2", "--page-budget", "20", "--stream-seconds", "2", "--stream-interval", "0.5",
             "--locust-users", "3", "--locust-rate", "3", "--locust-seconds", "5" if HAS_LOCUST else "0", *extra]
@@ -40,7 +40,8 @@ def result(request):
 
 
 def test_no_measurement_failed(result):
-    steps = ["base_load", "bulk_warmup", "bulk", "http_baseline", "console_2", "console_4", "pages_quiet", "pages_writing"]
+    steps = ["base_load", "bulk_warmup", "bulk", "http_baseline", "console_2", "console_4", "pages_quiet",
+             "pages_writing"]
     failed = {k: result[k]["error"] for k in steps if "error" in result.get(k, {"error": "missing"})}
     assert not failed
 
@@ -82,8 +83,8 @@ def test_locust_ran_and_every_endpoint_is_in_the_table(result):
 
 def test_the_table_has_every_targeted_row_and_a_verdict_for_each(result):
     table = load_report.table([result])
-    for wanted in ("during a bulk load", "rate while read", "warm-up, not counted", "2 heavy console queries", "4 heavy console queries",
-                   "/hotspots between writes", "/ (home page) between writes", "while writes stream in",
+    for wanted in ("during a bulk load", "rate while read", "warm-up, not counted", "2 heavy console queries",
+                   "4 heavy console queries", "/hotspots between writes", "/ (home page) between writes", "while writes stream in",
                    "age of the hotspots answer", "locust"):
         assert wanted in table, wanted
     lines = load_report.verdicts([result])
