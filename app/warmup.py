@@ -35,6 +35,7 @@ from urllib.parse import quote
 from flask import Flask, request
 
 from graph_model.errors import StoreUnavailable
+from graph_model.services import hotspot_cache
 
 from . import reads_in_flight
 from .storage import get_store
@@ -98,8 +99,10 @@ def stop(app: Flask) -> None:
 
 
 def _render(app: Flask, path: str) -> None:
-    """The view ``path`` routes to, called in a request context built for it."""
-    with app.test_request_context(path):
+    """The view ``path`` routes to, called in a request context built for it. Its ask for
+    the hotspot ranking is the server's own (``hotspot_cache.unwatched``): it computes the
+    first ranking, but keeps no watcher scoring the writes that follow for nobody."""
+    with app.test_request_context(path), hotspot_cache.unwatched():
         view = app.view_functions[request.url_rule.endpoint]
         view(**request.view_args)
 

@@ -152,6 +152,21 @@ def test_the_watcher_scores_a_write_before_anyone_asks_again(loaded):
         cache.close()
 
 
+def test_the_servers_own_ask_computes_but_keeps_no_watcher(loaded):
+    cache = hotspot_cache.HotspotCache(loaded, poll_ms=20, min_gap_ms=0)
+    try:
+        with hotspot_cache.unwatched():
+            first, age = cache.get()
+        assert age == 0.0 and cache.computations == 1 and not cache.watching
+        _describe(loaded, "raw/clicks", "changed while nobody looks")
+        threading.Event().wait(0.5)   # 25 polls, had a watcher been started
+        assert cache.computations == 1 and cache._current is first
+        again, _ = cache.get()            # a reader asks: the ranking lags, the watcher starts
+        assert again is first and cache.watching
+    finally:
+        cache.close()
+
+
 def test_a_replaced_log_is_not_taken_for_a_short_lag(cache):
     old, _ = cache.get()
     loaded = cache.store

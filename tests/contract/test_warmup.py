@@ -13,7 +13,7 @@ import pytest
 from app import create_app, warmup
 from graph_model.demo import load as demo_load
 from graph_model.errors import StoreUnavailable
-from graph_model.services import audit
+from graph_model.services import audit, hotspot_cache
 from graph_model.store import StoreConfig
 from graph_model.store.factory import open_recovering
 from graph_model.store.recovery import RecoveringStore
@@ -53,6 +53,19 @@ def test_the_warm_up_renders_the_incident_pages_and_writes_nothing(loaded):
     assert result["stopped"] is None and result["failed"] == 0
     assert result["pages"] == 3 * len(uids) + len(warmup.FIXED_PAGES)
     assert counts(store) == before and audit.verify(store) == events
+
+
+def test_the_warm_up_ranks_hotspots_but_leaves_no_watcher_scoring_for_nobody(loaded):
+    hotspot_cache.forget(loaded)
+    app = create_app({"OWNERGRAPH_STORE_OBJECT": loaded, "OWNERGRAPH_ANONYMOUS_READ": True})
+    try:
+        assert warmup.warm(app)["failed"] == 0
+        cache = hotspot_cache.for_store(loaded)
+        assert cache.computations == 1 and not cache.watching
+        assert app.test_client().get("/hotspots").status_code == 200   # a responder looks
+        assert cache.computations == 1 and cache.watching
+    finally:
+        hotspot_cache.forget(loaded)
 
 
 def test_a_page_that_fails_is_counted_and_the_others_still_render(loaded):
