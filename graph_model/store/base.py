@@ -77,6 +77,11 @@ class GraphStore(ABC):
     #: once the unit has committed, there is nothing to overlap and bulk loads plan each
     #: unit at its turn
     plans_while_committing: bool = False
+    #: a read sent while a write unit runs is answered whole before or whole after it
+    #: (the embedded engine: a unit is one query under the graph's write lock). Where it
+    #: is not (Neo4j's read-committed reads may see part of a commit in progress), nothing
+    #: is planned over a unit's outcome while that unit is written (``ingest.ol_overlay``)
+    reads_wait_for_writes: bool = False
 
     def prepare(self, plan: Plan) -> None:
         """Make the store's own form of ``plan`` now, so that writing it later costs

@@ -299,6 +299,7 @@ class FalkorDBStore(GraphStore):
     # 250 -> 0.65-2.5 s. Reader p95: 2,000 -> 21-60 ms, 500 -> 36-53 ms, 250 -> 54-128 ms
     # (more commits, more reads that meet one). 500 keeps both low.
     bulk_chunk = 500
+    reads_wait_for_writes = True
 
     def __init__(self, *, home: Path | None = None, socket_path: str | None = None,
                  host: str | None = None, port: int = 6379, graph: str = "ownergraph"):

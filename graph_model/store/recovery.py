@@ -99,6 +99,11 @@ class RecoveringStore(GraphStore):
         inner = self._inner
         return inner.plans_while_committing if inner is not None else False
 
+    @property
+    def reads_wait_for_writes(self) -> bool:  # type: ignore[override]
+        inner = self._inner
+        return inner.reads_wait_for_writes if inner is not None else False
+
     def prepare(self, plan: Plan) -> None:
         inner = self._inner
         if inner is not None:
