@@ -134,9 +134,9 @@ def test_with_a_shared_console_engine_the_query_stops_the_engine_alone_and_it_co
         with pytest.raises(StoreUnavailable) as stopped:
             store.query_readonly(query, {}, 10_000, 10)
         assert "memory ceiling" in str(stopped.value)
+        _gone(pid)   # the connection closes a moment before the process has exited
         log = (home / "falkordb.log").read_text(errors="replace")
         assert "Out Of Memory allocating" in log             # it stopped at its ceiling, not killed
-        assert not _alive(pid)
 
         # the store starts the engine again by itself; the data and the audit chain are intact
         assert _first_answer(lambda: store.read("audit_head"))[0] == head
