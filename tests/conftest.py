@@ -129,16 +129,34 @@ def module_store(request):
     s.close()
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Mark every test that needs a Neo4j server, so ``-m 'not neo4j'`` runs the rest
     without Java: the Neo4j half of each backend-parametrised test, and any test that
-    asks for the server's settings directly."""
+    asks for the server's settings directly.
+
+    Then give each test its group for the parallel run (``--dist loadgroup``): every
+    Neo4j test in one group, because they share the one database a community server has
+    (each clears it) and the fault tests' server port; every other test with the rest
+    of its module, so a module's costly fixtures (a loaded demo, a bench run) are built
+    once, by one worker. Runs before pytest-xdist reads the groups (``tryfirst``)."""
     for item in items:
         callspec = getattr(item, "callspec", None)
         params = callspec.params if callspec else {}
         if (params.get("store") == "neo4j" or params.get("module_store") == "neo4j"
                 or "neo4j_settings" in getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.neo4j)
+        if item.get_closest_marker("xdist_group") is None:
+            group = "neo4j" if item.get_closest_marker("neo4j") else item.nodeid.split("::", 1)[0]
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+def pytest_xdist_auto_num_workers(config):
+    """``-n auto`` on this suite: one worker per core, at most four. The Neo4j tests (over
+    a third of the suite's time) are one group on one worker, so the run gets no shorter
+    past that; each further worker only starts one more embedded engine and browser."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(4, cores))
 
 
 def raw_write(store, text: str, params: dict | None = None) -> None:
