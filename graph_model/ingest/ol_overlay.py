@@ -28,10 +28,10 @@ How:
 Only on an engine whose reads wait for a write (``GraphStore.reads_wait_for_writes``).
 Neo4j's reads are read-committed: a read running during a commit may see part of it,
 an answer neither before the unit nor after it, which merging it with the outcome
-assumes. Seen in the contract test run under load (2 cores, another
-test process beside it): about 1 run in 40 gave an input edge the units in turn do not.
-Neo4j plans the next unit inside the transaction before its commit instead
-(``ol_ahead``); this module, given a Neo4j store, plans every unit at its turn.
+assumes. Seen in the contract test run under load (2 cores, another test process beside
+it): about 1 run in 40 gave an input edge the units in turn do not. Neo4j plans the next
+unit inside the transaction before its commit instead (``ol_ahead``); this module, given
+a Neo4j store, plans every unit at its turn.
 
 Whatever an outcome cannot tell exactly makes the next unit planned at its turn, as
 before: a statement outside the lineage set (an ownership facet's declarations), a
