@@ -10,6 +10,7 @@ import re
 from urllib.parse import quote, unquote, urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from .conftest import EVIL, EVIL_UID, SCREENSHOTS
 
@@ -33,6 +34,27 @@ def node_point(page, graph_id: str, node_id: str) -> dict:
             const box = document.getElementById(gid).getBoundingClientRect();
             return {x: box.left + p.x, y: box.top + p.y};
         }""", [graph_id, node_id])
+
+
+def hover_tooltip(page, graph_id: str, node_id: str):
+    """Hover a node until its tooltip shows, and return the tooltip.
+
+    The node's point is read again on each try: on a loaded machine the page can still
+    move after the graph is ready (the console's editor replaces its textarea, which
+    shifts the result below it), so one reading may point at where the node was.
+    """
+    tip = page.locator("div.vis-tooltip")
+    for _ in range(10):
+        point = node_point(page, graph_id, node_id)
+        page.mouse.move(point["x"] - 30, point["y"] - 30)
+        page.mouse.move(point["x"], point["y"], steps=5)
+        try:
+            tip.wait_for(state="visible", timeout=1_500)
+            return tip
+        except PlaywrightTimeout:
+            continue
+    tip.wait_for(state="visible", timeout=1_500)
+    return tip
 
 
 def assert_local_assets_only(page) -> None:
@@ -149,11 +171,7 @@ def test_injected_names_render_as_text_everywhere(page):
 def test_injected_names_stay_text_in_graph_tooltips(page):
     page.goto(f"/incident/{path_of('deploy/evil-consumer')}")
     wait_graph(page, "incident-graph")
-    point = node_point(page, "incident-graph", EVIL_UID)
-    page.mouse.move(point["x"] - 30, point["y"] - 30)
-    page.mouse.move(point["x"], point["y"], steps=5)
-    tip = page.locator("div.vis-tooltip")
-    tip.wait_for(state="visible", timeout=5_000)
+    tip = hover_tooltip(page, "incident-graph", EVIL_UID)
     assert EVIL in tip.inner_text()
     assert tip.locator("img").count() == 0
     # the console draws returned nodes with the same tooltips
@@ -163,10 +181,6 @@ def test_injected_names_stay_text_in_graph_tooltips(page):
     page.click("#run")
     wait_graph(page, "console-graph")
     node = page.evaluate("() => window.ownergraphNetworks['console-graph'].body.data.nodes.getIds()[0]")
-    point = node_point(page, "console-graph", node)
-    page.mouse.move(point["x"] - 30, point["y"] - 30)
-    page.mouse.move(point["x"], point["y"], steps=5)
-    tip = page.locator("div.vis-tooltip")
-    tip.wait_for(state="visible", timeout=5_000)
+    tip = hover_tooltip(page, "console-graph", node)
     assert EVIL in tip.inner_text() and tip.locator("img").count() == 0
     assert page.dialogs == []
