@@ -39,9 +39,9 @@ def node_point(page, graph_id: str, node_id: str) -> dict:
 def hover_tooltip(page, graph_id: str, node_id: str):
     """Hover a node until its tooltip shows, and return the tooltip.
 
-    The node's point is read again on each try: on a loaded machine the page can still
-    move after the graph is ready (the console's editor replaces its textarea, which
-    shifts the result below it), so one reading may point at where the node was.
+    One hover once missed on a loaded CI machine (no tooltip in 5 s on the console's
+    graph); the cause was not reproduced here (the node's point stayed put under load),
+    so each try reads the node's point again and hovers afresh, bounded to ten tries.
     """
     tip = page.locator("div.vis-tooltip")
     for _ in range(10):
