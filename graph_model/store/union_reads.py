@@ -9,11 +9,15 @@ read in the same query (``write_path``) is consistent with every other part, whi
 separate reads never were.
 
 How: part ``i``'s final ``RETURN a AS x, b AS y`` becomes ``WITH a AS x, b AS y
-RETURN i AS part, {x: x, y: y} AS row`` (a ``WITH`` keeps grouping, ``DISTINCT``,
-``ORDER BY`` and ``LIMIT`` as they were), its parameters are renamed ``$r<i>_<name>``,
-and the parts are joined by ``UNION ALL``, which keeps every row. Every projection of
-a query used here must name its column (``... AS x``, or be a bare variable, which
-names itself); ``ValueError`` otherwise.
+RETURN $part AS part, {x: x, y: y} AS row`` (a ``WITH`` keeps grouping, ``DISTINCT``,
+``ORDER BY`` and ``LIMIT`` as they were), its parameters (``$part`` too, given ``i``)
+are renamed ``$r<i>_<name>``, and the parts are joined by ``UNION ALL``, which keeps
+every row. Every projection of a query used here must name its column (``... AS x``,
+or be a bare variable, which names itself); ``ValueError`` otherwise.
+
+What goes into the text: the ``cypher/`` file's own text and the column names it
+declares (identifiers matched by ``[A-Za-z_][A-Za-z0-9_]*``), nothing else; the part's
+index and every value are parameters.
 """
 
 from __future__ import annotations
@@ -48,11 +52,15 @@ def _top_level_commas(text: str) -> list[int]:
     return out
 
 
+#: the parameter that carries a part's index (renamed per part like the query's own)
+PART = "part"
+
+
 @lru_cache(maxsize=512)
-def as_part(text: str, index: int) -> str:
-    """``text`` (one read query of ``cypher/``) rewritten to answer ``part`` and ``row``
-    columns. Only the query's own text and the integer ``index`` go into it: values
-    stay parameters."""
+def as_part(text: str) -> str:
+    """``text`` (one read query of ``cypher/``) rewritten to answer ``part`` (from
+    ``$part``) and ``row`` columns. Only the query's own text and its column names go
+    into it."""
     plain = _blank_strings(text)
     returns = list(_RETURN.finditer(plain))
     if not returns:
@@ -72,8 +80,8 @@ def as_part(text: str, index: int) -> str:
             raise ValueError(f"every column of a joined read needs a name (`... AS x`): "
                              f"{body[a + 1:b].strip()!r}")
         aliases.append(m.group(1))
-    row = ", ".join(f"{a}: {a}" for a in aliases)
-    return f"{text[:at.start()]}WITH{body}\nRETURN {int(index)} AS part, {{{row}}} AS row"
+    row = "{" + ", ".join(a + ": " + a for a in aliases) + "}"
+    return text[:at.start()] + "WITH" + body + "\nRETURN $" + PART + " AS part, " + row + " AS row"
 
 
 def compose_reads(calls: list[tuple[str, dict[str, Any]]],
@@ -82,7 +90,9 @@ def compose_reads(calls: list[tuple[str, dict[str, Any]]],
     (the call's index) and ``row`` (its columns as a map): ``split`` undoes it."""
     parts, params = [], {}
     for i, (name, given) in enumerate(calls):
-        part, renamed = rename_params(as_part(text_of(name), i), given, f"r{i}_", name)
+        if PART in given:
+            raise ValueError(f"{name!r} cannot be joined: it has a parameter named ${PART}")
+        part, renamed = rename_params(as_part(text_of(name)), {**given, PART: i}, f"r{i}_", name)
         parts.append(part)
         params.update(renamed)
     return "\nUNION ALL\n".join(parts), params

@@ -10,36 +10,40 @@ from graph_model.store import compose, queries, union_reads
 
 def test_return_becomes_a_with_and_a_part_row():
     text = "UNWIND $ids AS i MATCH (n {id: i}) RETURN n.id AS id, collect({a: n.x, b: [1, 2]}) AS xs ORDER BY id LIMIT 3"
-    part = union_reads.as_part(text, 4)
+    part = union_reads.as_part(text)
     assert part.startswith("UNWIND $ids AS i MATCH (n {id: i}) WITH n.id AS id, collect({a: n.x, b: [1, 2]}) AS xs")
-    assert "ORDER BY id LIMIT 3\nRETURN 4 AS part, {id: id, xs: xs} AS row" in part
+    assert "ORDER BY id LIMIT 3\nRETURN $part AS part, {id: id, xs: xs} AS row" in part
 
 
 def test_distinct_and_keywords_inside_strings_are_kept():
     text = "MATCH (n) WHERE n.s = 'a RETURN b, c' RETURN DISTINCT n.s AS s, 'x, y' AS t"
-    part = union_reads.as_part(text, 0)
+    part = union_reads.as_part(text)
     assert "WHERE n.s = 'a RETURN b, c' WITH DISTINCT n.s AS s, 'x, y' AS t" in part
-    assert part.endswith("RETURN 0 AS part, {s: s, t: t} AS row")
+    assert part.endswith("RETURN $part AS part, {s: s, t: t} AS row")
 
 
 @pytest.mark.parametrize("text", ["MATCH (n) RETURN n.a", "MATCH (n) RETURN n.a AS a, count(*)", "MATCH (n) SET n.a = 1"])
 def test_unnamed_columns_or_no_return_are_refused(text):
     with pytest.raises(ValueError):
-        union_reads.as_part(text, 0)
+        union_reads.as_part(text)
 
 
 def test_a_bare_variable_names_its_own_column():
-    part = union_reads.as_part("MATCH (n) WITH n.a AS a, count(*) AS c RETURN a, c AS total", 2)
-    assert part.endswith("WITH a, c AS total\nRETURN 2 AS part, {a: a, total: total} AS row")
+    part = union_reads.as_part("MATCH (n) WITH n.a AS a, count(*) AS c RETURN a, c AS total")
+    assert part.endswith("WITH a, c AS total\nRETURN $part AS part, {a: a, total: total} AS row")
 
 
 def test_parameters_are_renamed_per_part_and_must_be_given():
     text, params = union_reads.compose_reads(
         [("people_by_ids", {"ids": ["a"]}), ("people_by_ids", {"ids": ["b"]})], queries.get)
-    assert params == {"r0_ids": ["a"], "r1_ids": ["b"]}
+    assert params == {"r0_ids": ["a"], "r0_part": 0, "r1_ids": ["b"], "r1_part": 1}
     assert "$r0_ids" in text and "$r1_ids" in text and "$ids" not in text and text.count("UNION ALL") == 1
+    # the part's index is a parameter too: the text holds the files' texts and column names only
+    assert "$r0_part AS part" in text and "$r1_part AS part" in text and " 1 AS part" not in text
     with pytest.raises(ValueError, match=r"\$ids"):
         union_reads.compose_reads([("people_by_ids", {})], queries.get)
+    with pytest.raises(ValueError, match=r"\$part"):
+        union_reads.compose_reads([("people_by_ids", {"ids": ["a"], "part": 3})], queries.get)
 
 
 def test_split_and_origin():
@@ -54,7 +58,7 @@ def test_every_planner_read_can_be_joined():
                  "latest_versions_of", "ol_version_before"):
         for engine in (None, *queries.ENGINES):
             text = queries.get(name, engine)
-            assert "RETURN" in union_reads.as_part(text, 0)
+            assert "RETURN" in union_reads.as_part(text)
 
 
 class _Recording:
