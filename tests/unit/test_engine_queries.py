@@ -9,7 +9,7 @@ from graph_model.store import queries, union_reads
 
 
 def _columns(text: str) -> list[str]:
-    part = union_reads.as_part(text, 0)
+    part = union_reads.as_part(text)
     row = re.search(r"AS part, \{(.*)\} AS row$", part, re.S).group(1)
     return [c.split(":")[0].strip() for c in row.split(",")]
 
